@@ -1,0 +1,28 @@
+# The two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint setup clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/graphlets demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check python benchmarks
+
+test: $(STAMP) lint
+	bash scripts/ensure_chromium.sh
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) data target logs
