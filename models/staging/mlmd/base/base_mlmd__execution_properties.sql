@@ -1,0 +1,1 @@
+{{ graphlets.base_mlmd_properties('ExecutionProperty', 'execution') }}

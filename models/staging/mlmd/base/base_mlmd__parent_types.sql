@@ -1,0 +1,44 @@
+with
+
+source as (
+    select * from {{ source('mlmd', 'ParentType') }}
+),
+
+types as (
+    select type_id from {{ ref('base_mlmd__types') }} where quarantine_reason is null
+),
+
+renamed as (
+    select
+        type_id,
+        parent_type_id,
+        file_row_number as source_row_number,
+        row_number() over (
+            partition by type_id, parent_type_id order by file_row_number
+        ) as key_occurrence
+    from source
+),
+
+checked as (
+    select
+        renamed.*,
+        child.type_id is not null as has_known_child,
+        parent.type_id is not null as has_known_parent
+    from renamed
+    left join types as child on renamed.type_id = child.type_id
+    left join types as parent on renamed.parent_type_id = parent.type_id
+),
+
+final as (
+    select
+        *,
+        {{ graphlets.first_reason([
+            ('not has_known_child', 'unknown type_id'),
+            ('not has_known_parent', 'unknown parent_type_id'),
+            ('key_occurrence > 1', 'duplicate row'),
+        ]) }} as quarantine_reason,
+        false as is_after_as_of
+    from checked
+)
+
+select * from final

@@ -1,0 +1,44 @@
+with
+
+source as (
+    select * from {{ source('mlmd', 'TypeProperty') }}
+),
+
+types as (
+    select type_id from {{ ref('base_mlmd__types') }} where quarantine_reason is null
+),
+
+renamed as (
+    select
+        type_id,
+        name as property_name,
+        data_type as data_type_code,
+        {{ graphlets.decode_property_data_type('data_type') }} as data_type,
+        file_row_number as source_row_number,
+        row_number() over (
+            partition by type_id, name order by file_row_number
+        ) as key_occurrence
+    from source
+),
+
+checked as (
+    select
+        renamed.*,
+        types.type_id is not null as has_known_type
+    from renamed
+    left join types on renamed.type_id = types.type_id
+),
+
+final as (
+    select
+        *,
+        {{ graphlets.first_reason([
+            ('not has_known_type', 'unknown type_id'),
+            ('key_occurrence > 1', 'duplicate property'),
+            ("coalesce(property_name, '') = ''", 'property has no name'),
+        ]) }} as quarantine_reason,
+        false as is_after_as_of
+    from checked
+)
+
+select * from final

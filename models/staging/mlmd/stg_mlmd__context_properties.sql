@@ -1,0 +1,1 @@
+{{ graphlets.stage_mlmd_properties('context') }}

@@ -1,0 +1,3 @@
+select schema_version
+from {{ ref('base_mlmd__environments') }}
+where quarantine_reason is null

@@ -1,0 +1,201 @@
+"""The `graphlets` command: load stores, simulate fleets, build the warehouse, report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from graphlets import ingest as ingest_lib
+from graphlets.dbt_runner import BuildError, describe_failures, run_dbt
+from graphlets.paths import BUNDLED_STORE, DataDir
+
+console = Console()
+app = typer.Typer(
+    help="graphlets: model graphlets and waste from ML Metadata (MLMD) stores.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+ingest_app = typer.Typer(help="Load an MLMD store into the raw layer.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder for everything a run makes (default $GRAPHLETS_DATA_DIR or ./data).",
+    ),
+]
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+def _report_ingest(summary: ingest_lib.IngestSummary, seconds: float) -> None:
+    rate = summary.rows_total / seconds if seconds > 0 else float("inf")
+    console.print(
+        f"loaded {summary.rows_total:,} rows from {summary.source} "
+        f"(schema version {summary.schema_version}) in {seconds:.1f} s ({rate:,.0f} rows/s)"
+    )
+    for table, columns in summary.filled_columns.items():
+        console.print(f"  {table}: column(s) {', '.join(columns)} absent in this store, left empty")
+
+
+def _ingest(kind: str, source: Path, data_dir: Path | None) -> None:
+    data = DataDir.resolve(data_dir)
+    loader = ingest_lib.ingest_sqlite if kind == "mlmd" else ingest_lib.ingest_files
+    started = time.perf_counter()
+    with console.status(f"loading {source}") as status:
+        try:
+            summary = loader(
+                source,
+                data.raw,
+                progress=lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)"),
+            )
+        except ingest_lib.IngestError as error:
+            _fail(str(error))
+    _report_ingest(summary, time.perf_counter() - started)
+
+
+@ingest_app.command("mlmd")
+def ingest_mlmd(
+    store: Annotated[Path, typer.Argument(help="An MLMD SQLite store (schema version 6-10).")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Copy a real MLMD SQLite store into the raw layer."""
+    _ingest("mlmd", store, data_dir)
+
+
+@ingest_app.command("files")
+def ingest_files(
+    folder: Annotated[Path, typer.Argument(help="Parquet or CSV exports named after MLMD tables.")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Load a folder of exported MLMD tables (e.g. dumped from MySQL or PostgreSQL)."""
+    _ingest("files", folder, data_dir)
+
+
+@app.command()
+def simulate(
+    preset: Annotated[str, typer.Option(help="tiny, small or paper.")] = "small",
+    pipelines: Annotated[int | None, typer.Option(help="Override the preset's fleet size.")] = None,
+    days: Annotated[int | None, typer.Option(help="Override the preset's window.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="parquet (raw layer) or sqlite.")] = "parquet",
+    out: Annotated[
+        Path | None, typer.Option(help="With --format sqlite: the store to write.")
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Simulate a fleet of TFX pipelines and write what their MLMD store would hold."""
+    from graphlets.simulate import simulate as run_simulation
+
+    data = DataDir.resolve(data_dir)
+    if fmt not in ("parquet", "sqlite"):
+        _fail(f"--format must be parquet or sqlite, not {fmt!r}")
+    target = data.raw if fmt == "parquet" else (out or data.root / "simulated_mlmd.sqlite")
+    with console.status(f"simulating the {preset} fleet") as status:
+        try:
+            summary = run_simulation(
+                target,
+                preset=preset,
+                pipelines=pipelines,
+                days=days,
+                seed=seed,
+                fmt=fmt,
+                progress=lambda message: status.update(message),
+            )
+        except ValueError as error:
+            _fail(str(error))
+    rate = summary.rows_total / summary.seconds if summary.seconds else 0.0
+    console.print(
+        f"simulated {summary.pipelines:,} pipelines, {summary.trainer_runs:,} trainer runs, "
+        f"{summary.rows_total:,} rows in {summary.seconds:.1f} s ({rate:,.0f} rows/s) -> {target}"
+    )
+
+
+def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -> None:
+    """Run `dbt build` with progress per model; raise BuildError when dbt fails."""
+    from graphlets.summary import print_quarantine_line
+
+    if not data.raw.is_dir():
+        raise BuildError(
+            f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate` first"
+        )
+    models_done = 0
+
+    def on_node(resource_type: str, name: str, status: str, seconds: float) -> None:
+        nonlocal models_done
+        if resource_type in ("model", "seed"):
+            models_done += 1
+        style = "green" if status in ("success", "pass") else "red"
+        console.print(
+            f"  [{style}]{status:>7}[/] {resource_type:<10} {name} [dim]{seconds:.1f}s[/]"
+        )
+
+    started = time.perf_counter()
+    result = run_dbt(data, "build", variables=variables, on_node=on_node)
+    if not result.success:
+        raise BuildError(describe_failures(result))
+    console.print(
+        f"built {models_done} models and seeds, {len(result.nodes) - models_done} tests passed "
+        f"in {time.perf_counter() - started:.0f} s -> {data.warehouse}"
+    )
+    print_quarantine_line(console, data)
+
+
+def _parse_vars(pairs: list[str]) -> dict[str, object]:
+    variables: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            _fail(f"--var takes NAME=VALUE, not {pair!r}")
+        variables[name] = value
+    return variables
+
+
+@app.command()
+def build(
+    as_of: Annotated[
+        str | None, typer.Option(help="Build the marts as the store stood at this instant.")
+    ] = None,
+    var: Annotated[list[str] | None, typer.Option(help="A dbt var as NAME=VALUE.")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Build the warehouse (dbt build: models, seeds and tests) from the raw layer."""
+    variables = _parse_vars(var or [])
+    if as_of:
+        variables["as_of"] = as_of
+    try:
+        build_warehouse(DataDir.resolve(data_dir), variables or None)
+    except BuildError as error:
+        _fail(f"the build failed:\n{error}")
+
+
+@app.command()
+def demo(
+    preset: Annotated[str, typer.Option(help="Fleet to simulate, or 'bundled'.")] = "small",
+    data_dir: DataDirOption = None,
+) -> None:
+    """Simulate a fleet (or load the bundled store), build, and summarise."""
+    from graphlets.summary import print_summary
+
+    data = DataDir.resolve(data_dir)
+    if preset == "bundled":
+        _ingest("mlmd", BUNDLED_STORE, data.root)
+    else:
+        simulate(preset=preset, data_dir=data.root)
+    try:
+        build_warehouse(data)
+    except BuildError as error:
+        _fail(f"the build failed:\n{error}")
+    print_summary(console, data)
+
+
+if __name__ == "__main__":
+    app()

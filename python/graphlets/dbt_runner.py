@@ -1,0 +1,132 @@
+"""Runs the dbt project programmatically and reports progress per model."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphlets.paths import DATA_DIR_ENV, PROJECT_DIR, DataDir
+
+NodeCallback = Callable[[str, str, str, float], None]
+
+
+class BuildError(RuntimeError):
+    """dbt failed; the message lists what failed and why."""
+
+
+@dataclass
+class NodeResult:
+    name: str
+    resource_type: str
+    status: str
+    seconds: float
+    message: str | None
+
+
+@dataclass
+class BuildResult:
+    success: bool
+    nodes: list[NodeResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.status in ("error", "fail", "runtime error")]
+
+
+@contextmanager
+def _dbt_environment(data: DataDir) -> Iterator[None]:
+    previous = os.environ.get(DATA_DIR_ENV)
+    os.environ[DATA_DIR_ENV] = str(data.root)
+    (data.root / "tmp").mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(DATA_DIR_ENV, None)
+        else:
+            os.environ[DATA_DIR_ENV] = previous
+
+
+def _node_finished_callback(on_node: NodeCallback | None) -> Callable[[Any], None]:
+    def callback(event: Any) -> None:
+        if on_node is None or event.info.name != "NodeFinished":
+            return
+        node = event.data.node_info
+        started, finished = node.node_started_at, node.node_finished_at
+        seconds = 0.0
+        if started and finished:
+            from datetime import datetime
+
+            seconds = (
+                datetime.fromisoformat(finished) - datetime.fromisoformat(started)
+            ).total_seconds()
+        on_node(node.resource_type, node.node_name, node.node_status, seconds)
+
+    return callback
+
+
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps one DuckDB instance open per process; close it so the
+    wrapper (or another process) can open the warehouse file afterwards."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+
+    with manager._LOCK:
+        if manager._ENV is not None:
+            manager._ENV.close()
+            manager._ENV = None
+
+
+def run_dbt(
+    data: DataDir,
+    command: str,
+    *args: str,
+    variables: dict[str, Any] | None = None,
+    on_node: NodeCallback | None = None,
+) -> BuildResult:
+    """Invoke `dbt <command>` on the project against `data`; never raises on dbt failures."""
+    from dbt.cli.main import dbtRunner
+
+    data.root.mkdir(parents=True, exist_ok=True)
+    argv = [
+        command,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(data.root / "target"),
+        "--log-path",
+        str(data.root / "logs"),
+        "--quiet",
+        *args,
+    ]
+    if variables:
+        argv += ["--vars", json.dumps(variables)]
+    with _dbt_environment(data):
+        try:
+            result = dbtRunner(callbacks=[_node_finished_callback(on_node)]).invoke(argv)
+        finally:
+            _release_warehouse()
+    if result.exception is not None:
+        raise BuildError(f"dbt {command} could not run: {result.exception}")
+    nodes = []
+    for node_result in getattr(result.result, "results", None) or []:
+        nodes.append(
+            NodeResult(
+                name=node_result.node.name,
+                resource_type=str(node_result.node.resource_type),
+                status=str(node_result.status),
+                seconds=float(node_result.execution_time or 0.0),
+                message=node_result.message,
+            )
+        )
+    return BuildResult(success=bool(result.success), nodes=nodes)
+
+
+def describe_failures(result: BuildResult) -> str:
+    lines = [f"{n.resource_type} {n.name}: {n.status}: {n.message}" for n in result.failures]
+    return "\n".join(lines) or "dbt reported a failure without a failing node (see logs/)"

@@ -1,0 +1,131 @@
+"""The raw layer's contract: MLMD's own tables and columns (schema version 10).
+
+Every loader (SQLite stores, exported files, the simulator) writes exactly these
+tables, one Parquet file each, with these column names and DuckDB types. Columns
+that older schema versions lack are listed in OPTIONAL_COLUMNS and filled with NULL.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 10
+
+# table -> [(column, duckdb type)] in MLMD's column order.
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "Type": [
+        ("id", "BIGINT"),
+        ("name", "VARCHAR"),
+        ("version", "VARCHAR"),
+        ("type_kind", "BIGINT"),
+        ("description", "VARCHAR"),
+        ("input_type", "VARCHAR"),
+        ("output_type", "VARCHAR"),
+        ("external_id", "VARCHAR"),
+    ],
+    "TypeProperty": [("type_id", "BIGINT"), ("name", "VARCHAR"), ("data_type", "BIGINT")],
+    "ParentType": [("type_id", "BIGINT"), ("parent_type_id", "BIGINT")],
+    "Artifact": [
+        ("id", "BIGINT"),
+        ("type_id", "BIGINT"),
+        ("uri", "VARCHAR"),
+        ("state", "BIGINT"),
+        ("name", "VARCHAR"),
+        ("external_id", "VARCHAR"),
+        ("create_time_since_epoch", "BIGINT"),
+        ("last_update_time_since_epoch", "BIGINT"),
+    ],
+    "ArtifactProperty": [
+        ("artifact_id", "BIGINT"),
+        ("name", "VARCHAR"),
+        ("is_custom_property", "BIGINT"),
+        ("int_value", "BIGINT"),
+        ("double_value", "DOUBLE"),
+        ("string_value", "VARCHAR"),
+        ("byte_value", "BLOB"),
+        ("proto_value", "VARCHAR"),
+        ("bool_value", "BIGINT"),
+    ],
+    "Execution": [
+        ("id", "BIGINT"),
+        ("type_id", "BIGINT"),
+        ("last_known_state", "BIGINT"),
+        ("name", "VARCHAR"),
+        ("external_id", "VARCHAR"),
+        ("create_time_since_epoch", "BIGINT"),
+        ("last_update_time_since_epoch", "BIGINT"),
+    ],
+    "ExecutionProperty": [
+        ("execution_id", "BIGINT"),
+        ("name", "VARCHAR"),
+        ("is_custom_property", "BIGINT"),
+        ("int_value", "BIGINT"),
+        ("double_value", "DOUBLE"),
+        ("string_value", "VARCHAR"),
+        ("byte_value", "BLOB"),
+        ("proto_value", "VARCHAR"),
+        ("bool_value", "BIGINT"),
+    ],
+    "Event": [
+        ("id", "BIGINT"),
+        ("artifact_id", "BIGINT"),
+        ("execution_id", "BIGINT"),
+        ("type", "BIGINT"),
+        ("milliseconds_since_epoch", "BIGINT"),
+    ],
+    "EventPath": [
+        ("event_id", "BIGINT"),
+        ("is_index_step", "BIGINT"),
+        ("step_index", "BIGINT"),
+        ("step_key", "VARCHAR"),
+    ],
+    "Context": [
+        ("id", "BIGINT"),
+        ("type_id", "BIGINT"),
+        ("name", "VARCHAR"),
+        ("external_id", "VARCHAR"),
+        ("create_time_since_epoch", "BIGINT"),
+        ("last_update_time_since_epoch", "BIGINT"),
+    ],
+    "ContextProperty": [
+        ("context_id", "BIGINT"),
+        ("name", "VARCHAR"),
+        ("is_custom_property", "BIGINT"),
+        ("int_value", "BIGINT"),
+        ("double_value", "DOUBLE"),
+        ("string_value", "VARCHAR"),
+        ("byte_value", "BLOB"),
+        ("proto_value", "VARCHAR"),
+        ("bool_value", "BIGINT"),
+    ],
+    "ParentContext": [("context_id", "BIGINT"), ("parent_context_id", "BIGINT")],
+    "Attribution": [("id", "BIGINT"), ("context_id", "BIGINT"), ("artifact_id", "BIGINT")],
+    "Association": [("id", "BIGINT"), ("context_id", "BIGINT"), ("execution_id", "BIGINT")],
+    "MLMDEnv": [("schema_version", "BIGINT")],
+}
+
+# Columns a store older than schema version 10 may lack (filled with NULL on load).
+# Tables a store from schema version 6 on always has; ParentType/ParentContext came in 6.
+OPTIONAL_COLUMNS: dict[str, set[str]] = {
+    "Type": {"version", "description", "input_type", "output_type", "external_id"},
+    "Artifact": {"external_id", "name"},
+    "Execution": {"external_id", "name"},
+    "Context": {"external_id"},
+    "ArtifactProperty": {"byte_value", "proto_value", "bool_value"},
+    "ExecutionProperty": {"byte_value", "proto_value", "bool_value"},
+    "ContextProperty": {"byte_value", "proto_value", "bool_value"},
+}
+
+# Oldest schema version whose stores the loaders accept (ParentType/ParentContext exist).
+MIN_SCHEMA_VERSION = 6
+
+
+def column_names(table: str) -> list[str]:
+    return [name for name, _ in TABLES[table]]
+
+
+def required_columns(table: str) -> list[str]:
+    optional = OPTIONAL_COLUMNS.get(table, set())
+    return [name for name in column_names(table) if name not in optional]
+
+
+def duckdb_type(table: str, column: str) -> str:
+    return dict(TABLES[table])[column]
