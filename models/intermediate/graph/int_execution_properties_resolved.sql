@@ -1,0 +1,1 @@
+{{ graphlets.resolve_mlmd_properties('execution') }}

@@ -1,0 +1,96 @@
+{#- Cost of every execution (spec section 1): zero for CACHED and bookkeeping work;
+    else the first `cost_properties` entry holding a number (typed before custom);
+    else its duration in seconds, a RUNNING or NEW one running up to the latest time
+    the store knows (or `as_of`). -#}
+{%- set cost_properties = var('cost_properties') -%}
+with
+
+executions as (
+    select * from {{ ref('stg_mlmd__executions') }}
+),
+
+types as (
+    select * from {{ ref('int_execution_types_categorized') }}
+),
+
+properties as (
+    select * from {{ ref('stg_mlmd__execution_properties') }}
+    where value_type in ('int', 'double')
+        and property_name in (
+            {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+        )
+),
+
+store_clock as (
+    {%- if var('as_of', none) not in (none, '') %}
+    select {{ graphlets.as_of_ms() }} as latest_ms
+    {%- else %}
+    select greatest(
+        (select max(updated_at_ms) from executions),
+        (select max(updated_at_ms) from {{ ref('stg_mlmd__artifacts') }}),
+        (select max(occurred_at_ms) from {{ ref('stg_mlmd__events') }}),
+        (select max(updated_at_ms) from {{ ref('stg_mlmd__contexts') }})
+    ) as latest_ms
+    {%- endif %}
+),
+
+first_cost_property as (
+    select
+        execution_id,
+        property_name,
+        number_value,
+        row_number() over (
+            partition by execution_id
+            order by
+                case property_name
+                {%- for name in cost_properties %}
+                    when '{{ name }}' then {{ loop.index }}
+                {%- endfor %}
+                end,
+                is_custom_property
+        ) as preference
+    from properties
+),
+
+ended as (
+    select
+        executions.execution_id,
+        executions.state,
+        types.category,
+        executions.created_at_ms as started_at_ms,
+        case
+            when executions.state in ('RUNNING', 'NEW')
+                then greatest(executions.updated_at_ms, store_clock.latest_ms)
+            else executions.updated_at_ms
+        end as ended_at_ms
+    from executions
+    cross join store_clock
+    inner join types on executions.execution_type_id = types.execution_type_id
+),
+
+final as (
+    select
+        ended.execution_id,
+        ended.started_at_ms,
+        ended.ended_at_ms,
+        case
+            when ended.state = 'CACHED' then 0.0
+            when ended.category = 'bookkeeping' then 0.0
+            when first_cost_property.execution_id is not null
+                then first_cost_property.number_value
+            else greatest(ended.ended_at_ms - ended.started_at_ms, 0) / 1000.0
+        end as cost,
+        case
+            when ended.state = 'CACHED' then 'zero:cached'
+            when ended.category = 'bookkeeping' then 'zero:bookkeeping'
+            when first_cost_property.execution_id is not null
+                then 'property:' || first_cost_property.property_name
+            else 'duration'
+        end as cost_source
+    from ended
+    left join first_cost_property
+        on ended.execution_id = first_cost_property.execution_id
+        and first_cost_property.preference = 1
+)
+
+select * from final
