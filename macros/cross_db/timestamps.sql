@@ -23,3 +23,24 @@
 {% macro duckdb__timestamp_to_ms(expression) -%}
     epoch_ms({{ expression }})
 {%- endmacro %}
+
+{#- The first day of a timestamp's month, and a 'YYYY-MM' label for it. -#}
+{% macro month_of(timestamp_expression) -%}
+    {{ return(adapter.dispatch('month_of', 'graphlets')(timestamp_expression)) }}
+{%- endmacro %}
+
+{% macro default__month_of(timestamp_expression) -%}
+    cast(date_trunc('month', {{ timestamp_expression }}) as date)
+{%- endmacro %}
+
+{% macro month_label(date_expression) -%}
+    {{ return(adapter.dispatch('month_label', 'graphlets')(date_expression)) }}
+{%- endmacro %}
+
+{% macro default__month_label(date_expression) -%}
+    date_format({{ date_expression }}, 'yyyy-MM')
+{%- endmacro %}
+
+{% macro duckdb__month_label(date_expression) -%}
+    strftime({{ date_expression }}, '%Y-%m')
+{%- endmacro %}

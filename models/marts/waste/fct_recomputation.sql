@@ -1,0 +1,92 @@
+{#- Recomputation (spec section 3): two or more COMPLETE, non-bookkeeping executions
+    that computed the same thing; every one after the first (start time, then id)
+    is recomputed cost. The key is the `execution_cache` context; without one, the
+    execution type, the set of input artifacts and the properties other than cost
+    properties and `__` names. One row per recomputed execution. -#}
+{%- set cost_properties = var('cost_properties') -%}
+with
+
+executions as (
+    select * from {{ ref('int_executions_enriched') }}
+    where state = 'COMPLETE' and category <> 'bookkeeping'
+),
+
+inputs as (
+    select * from {{ ref('int_events_keyed') }}
+    where event_direction = 'input'
+),
+
+properties as (
+    select * from {{ ref('int_execution_properties_resolved') }}
+    where not starts_with(property_name, '__')
+        and property_name not in (
+            {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+        )
+),
+
+input_sets as (
+    select
+        execution_id,
+        {{ graphlets.ordered_list('artifact_id', 'artifact_id') }} as input_artifact_ids
+    from (select distinct execution_id, artifact_id from inputs) as distinct_inputs
+    group by execution_id
+),
+
+property_sets as (
+    select
+        execution_id,
+        {{ graphlets.ordered_list("property_name || '=' || coalesce(display_value, '')",
+                                  'property_name') }} as property_values
+    from properties
+    group by execution_id
+),
+
+keyed as (
+    select
+        executions.execution_id,
+        executions.pipeline_name,
+        executions.execution_type,
+        executions.started_at_ms,
+        executions.cost,
+        case when executions.cache_key is not null then 'execution_cache' else 'derived' end
+            as key_source,
+        coalesce(
+            executions.cache_key,
+            md5(
+                executions.execution_type || '|'
+                || coalesce(cast(input_sets.input_artifact_ids as varchar), '[]') || '|'
+                || coalesce(cast(property_sets.property_values as varchar), '[]')
+            )
+        ) as recomputation_key
+    from executions
+    left join input_sets on executions.execution_id = input_sets.execution_id
+    left join property_sets on executions.execution_id = property_sets.execution_id
+),
+
+ordered as (
+    select
+        *,
+        row_number() over (
+            partition by recomputation_key order by started_at_ms, execution_id
+        ) as computation_order,
+        first_value(execution_id) over (
+            partition by recomputation_key order by started_at_ms, execution_id
+        ) as original_execution_id
+    from keyed
+),
+
+final as (
+    select
+        execution_id,
+        original_execution_id,
+        recomputation_key,
+        key_source,
+        pipeline_name,
+        execution_type,
+        computation_order,
+        cost as recomputed_cost
+    from ordered
+    where computation_order > 1
+)
+
+select * from final
