@@ -1,0 +1,49 @@
+"""Shared fixtures: the real MLMD fixture store, loaded and built once per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from graphlets.dbt_runner import BuildResult, run_dbt
+from graphlets.ingest import ingest_sqlite
+from graphlets.paths import DataDir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STORE = FIXTURES / "mlmd" / "tfx_small.sqlite"
+TRUTH = FIXTURES / "mlmd" / "tfx_small.truth.json"
+
+
+def build(data: DataDir, variables: dict[str, Any] | None = None, *args: str) -> BuildResult:
+    """dbt build on `data`; fail the test with dbt's own messages when it fails."""
+    result = run_dbt(data, "build", *args, variables=variables)
+    failures = [f"{n.name}: {n.status}: {n.message}" for n in result.failures]
+    assert result.success, "dbt build failed:\n" + "\n".join(failures)
+    return result
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict[str, Any]:
+    return json.loads(TRUTH.read_text())
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, BuildResult]:
+    data = DataDir(tmp_path_factory.mktemp("tfx_small"))
+    ingest_sqlite(STORE, data.raw)
+    return data, build(data)
+
+
+@pytest.fixture(scope="session")
+def fixture_data(fixture_build: tuple[DataDir, BuildResult]) -> DataDir:
+    return fixture_build[0]
+
+
+@pytest.fixture()
+def warehouse(fixture_data: DataDir):
+    with duckdb.connect(str(fixture_data.warehouse), read_only=True) as con:
+        yield con
