@@ -1,0 +1,39 @@
+"""The `graphlets` command: clear errors, non-zero exits, and the build's own output."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from graphlets.cli import app
+from graphlets.paths import BUNDLED_STORE
+
+runner = CliRunner()
+
+
+def _text(result) -> str:
+    """The output with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def test_build_without_a_raw_layer_says_what_to_do(tmp_path):
+    result = runner.invoke(app, ["build", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no raw layer" in _text(result)
+    assert "graphlets ingest" in _text(result)
+
+
+def test_ingest_of_a_missing_store_fails_clearly(tmp_path):
+    result = runner.invoke(app, ["ingest", "mlmd", str(tmp_path / "nope.sqlite"),
+                                 "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no such file" in _text(result)
+
+
+def test_build_failure_exits_non_zero_with_dbt_message(tmp_path):
+    assert runner.invoke(app, ["ingest", "mlmd", str(BUNDLED_STORE),
+                               "--data-dir", str(tmp_path)]).exit_code == 0
+    # A nonsense depth bound is refused at compile time by the traversal macro.
+    result = runner.invoke(app, ["build", "--var", "max_depth=deep", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "the build failed" in _text(result)
+    assert "max_depth" in _text(result)
