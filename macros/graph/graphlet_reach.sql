@@ -9,6 +9,11 @@
         {{ exceptions.raise_compiler_error(
             "var max_depth must be a whole number >= 1, not " ~ max_depth) }}
     {%- endif -%}
+    {#- `portable_graphlet_reach` runs the unrolled form on any engine, so the two
+        forms can be checked against each other where both run (DuckDB). -#}
+    {%- if var('portable_graphlet_reach', false) -%}
+        {{ return(graphlets.default__graphlet_reach(trainers, steps, max_depth)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('graphlet_reach', 'graphlets')(trainers, steps, max_depth)) }}
 {% endmacro %}
 

@@ -14,5 +14,18 @@
 {%- endmacro %}
 
 {% macro mlmd_id_of(key_column) -%}
+    {{ return(adapter.dispatch('mlmd_id_of', 'graphlets')(key_column)) }}
+{%- endmacro %}
+
+{#- Integer division: `/` on integers divides exactly in Trino and Postgres. -#}
+{% macro default__mlmd_id_of(key_column) -%}
+    ({{ key_column }} / 2)
+{%- endmacro %}
+
+{% macro duckdb__mlmd_id_of(key_column) -%}
     ({{ key_column }} // 2)
+{%- endmacro %}
+
+{% macro spark__mlmd_id_of(key_column) -%}
+    ({{ key_column }} div 2)
 {%- endmacro %}
