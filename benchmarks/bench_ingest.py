@@ -81,7 +81,10 @@ def main() -> None:
         assert summary.rows_total == rows
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"store: {rows:,} rows, {size_mb:,.0f} MB")
-        print(f"ingest mlmd: {seconds:.2f} s, {rows / seconds:,.0f} rows/s, peak RSS {peak_mb:,.0f} MB")
+        print(
+            f"ingest mlmd: {seconds:.2f} s, {rows / seconds:,.0f} rows/s, "
+            f"peak RSS {peak_mb:,.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -86,7 +86,9 @@ def simulate(
     pipelines: Annotated[int | None, typer.Option(help="Override the preset's fleet size.")] = None,
     days: Annotated[int | None, typer.Option(help="Override the preset's window.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="parquet (raw layer) or sqlite.")] = "parquet",
+    fmt: Annotated[
+        str, typer.Option("--format", help="parquet (raw layer) or sqlite.")
+    ] = "parquet",
     out: Annotated[
         Path | None, typer.Option(help="With --format sqlite: the store to write.")
     ] = None,
@@ -127,15 +129,16 @@ def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -
         raise BuildError(
             f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate` first"
         )
-    models_done = 0
+    counts = {"model": 0, "seed": 0, "test": 0}
 
     def on_node(resource_type: str, name: str, status: str, seconds: float) -> None:
-        nonlocal models_done
-        if resource_type in ("model", "seed"):
-            models_done += 1
-        style = "green" if status in ("success", "pass") else "red"
+        counts[resource_type] = counts.get(resource_type, 0) + 1
+        passed = status in ("success", "pass")
+        if resource_type == "test" and passed:
+            return  # tests are summarised; only failures get a line of their own
+        style = "green" if passed else "red"
         console.print(
-            f"  [{style}]{status:>7}[/] {resource_type:<10} {name} [dim]{seconds:.1f}s[/]"
+            f"  [{style}]{status:>7}[/] {resource_type:<6} {name} [dim]{seconds:.1f}s[/]"
         )
 
     started = time.perf_counter()
@@ -143,8 +146,8 @@ def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -
     if not result.success:
         raise BuildError(describe_failures(result))
     console.print(
-        f"built {models_done} models and seeds, {len(result.nodes) - models_done} tests passed "
-        f"in {time.perf_counter() - started:.0f} s -> {data.warehouse}"
+        f"built {counts['model']} models and {counts['seed']} seeds, {counts['test']} data "
+        f"tests passed, in {time.perf_counter() - started:.0f} s -> {data.warehouse}"
     )
     print_quarantine_line(console, data)
 
@@ -178,6 +181,39 @@ def build(
 
 
 @app.command()
+def report(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="The HTML file to write (default: report.html in the data dir)."),
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write the fleet report: one self-contained HTML file drawn from the marts."""
+    from graphlets.report import write_report
+
+    data = DataDir.resolve(data_dir)
+    if not data.warehouse.is_file():
+        _fail(f"no warehouse at {data.warehouse}: run `graphlets build` first")
+    console.print(f"report -> {write_report(data, out)}")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="parquet.")] = "parquet",
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write every mart to <data dir>/export/<mart>.parquet for BI tools."""
+    from graphlets.export import export_marts
+
+    data = DataDir.resolve(data_dir)
+    try:
+        files = export_marts(data, fmt)
+    except (ValueError, FileNotFoundError) as error:
+        _fail(str(error))
+    console.print(f"exported {len(files)} marts -> {data.export}")
+
+
+@app.command()
 def demo(
     preset: Annotated[str, typer.Option(help="Fleet to simulate, or 'bundled'.")] = "small",
     data_dir: DataDirOption = None,
@@ -195,6 +231,9 @@ def demo(
     except BuildError as error:
         _fail(f"the build failed:\n{error}")
     print_summary(console, data)
+    from graphlets.report import write_report
+
+    console.print(f"report -> {write_report(data)}")
 
 
 if __name__ == "__main__":

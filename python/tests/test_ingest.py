@@ -9,11 +9,10 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from conftest import STORE
 
 from graphlets import mlmd_schema
 from graphlets.ingest import IngestError, ingest_files, ingest_sqlite
-
-from conftest import STORE
 
 
 def _sqlite_rows(table: str) -> list[tuple]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import duckdb
-
 from conftest import STORE, build
+
 from graphlets.ingest import ingest_sqlite
 from graphlets.paths import DataDir
-
 
 MEMBERS = "select graphlet_id, node_id, role, depth from marts.fct_graphlet_members order by all"
 

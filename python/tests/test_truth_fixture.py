@@ -77,8 +77,8 @@ def test_external_inputs_match_truth(warehouse, truth):
 
 def test_executions_match_truth(warehouse, truth):
     frame = warehouse.execute(
-        "select e.*, w.waste_status, coalesce(w.graphlet_ids, []) as graphlet_ids from marts.fct_executions e "
-        "join marts.fct_execution_waste w using (execution_id)"
+        "select e.*, w.waste_status, coalesce(w.graphlet_ids, []) as graphlet_ids "
+        "from marts.fct_executions e join marts.fct_execution_waste w using (execution_id)"
     ).df().set_index("execution_id")
     assert len(frame) == truth["fleet"]["executions"]
     for expected in truth["executions"]:
