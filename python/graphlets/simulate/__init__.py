@@ -1,0 +1,142 @@
+"""A fleet simulator that writes real MLMD tables the way TFX records pipeline runs.
+
+`simulate()` plans a fleet of pipelines (fleet.py), simulates every run node by node with
+numpy (runs.py), expands the runs into the 15 MLMD tables (tables.py) and writes them as
+the raw layer (one Parquet file per table) or as a schema-version-10 MLMD SQLite file
+(writers.py). What the simulator knows about causes (drift regime, structure and code
+changes, the push decision) goes only to a separate truth file. See docs/simulator.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ..mlmd_schema import TABLES
+from .components import CACHED, COMPLETE, EXGEN, FAILED, TRAINER
+from .fleet import TEMPLATES, Fleet, plan_fleet
+from .presets import DAY_MS, PRESETS, WINDOW_START_MS, Preset, resolve
+from .runs import Runs, simulate_runs
+from .tables import Sink, build_tables
+from .writers import ParquetWriter, SqliteWriter, write_parquet_table
+
+__all__ = ["PRESETS", "SimulationSummary", "simulate", "truth_path_for"]
+
+
+@dataclass(frozen=True)
+class SimulationSummary:
+    preset: str
+    seed: int
+    format: str
+    out: Path
+    truth_path: Path
+    pipelines: int
+    days: int
+    runs: int
+    trainer_runs: int
+    executions: int
+    artifacts: int
+    events: int
+    rows_total: int
+    rows_by_table: dict[str, int]
+    share_not_pushed: float
+    seconds: float
+
+
+def truth_path_for(out: Path, fmt: str) -> Path:
+    out = Path(out)
+    if fmt == "sqlite":
+        return out.with_suffix(".truth.parquet")
+    return out.parent / "simulation_truth.parquet"
+
+
+def simulate(out: Path, *, preset: str = "small", pipelines: int | None = None,
+             days: int | None = None, seed: int = 0, fmt: str = "parquet",
+             progress: Callable[[str], None] | None = None) -> SimulationSummary:
+    """Simulate a fleet and write it: fmt="parquet" -> `out` is the raw directory (15
+    Parquet files); fmt="sqlite" -> `out` is an MLMD SQLite file. Same seed, same bytes."""
+    if fmt not in ("parquet", "sqlite"):
+        raise ValueError(f"unknown format {fmt!r}; use parquet or sqlite")
+    say = progress or (lambda _msg: None)
+    began = time.perf_counter()
+    chosen = resolve(preset, pipelines, days)
+    out = Path(out)
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+    t0 = WINDOW_START_MS
+    t_end = t0 + chosen.days * DAY_MS
+    fleet = plan_fleet(chosen, rngs[0], t0, t_end)
+    runs = simulate_runs(fleet, chosen, rngs[1], t_end)
+    say(f"planned {fleet.n} pipelines, {runs.n:,} runs")
+    writer = ParquetWriter(out) if fmt == "parquet" else SqliteWriter(out)
+    sink = Sink(writer.put)
+    try:
+        info = build_tables(fleet, runs, rngs[2], say, sink)
+    finally:
+        writer.close()
+    truth = _truth(fleet, runs, info, chosen)
+    truth_path = truth_path_for(out, fmt)
+    truth_path.parent.mkdir(parents=True, exist_ok=True)
+    write_parquet_table(truth, truth_path)
+    rows = {name: sink.rows[name] for name in TABLES}
+    decided = ~np.asarray(truth.column("pending"))
+    pushed = np.asarray(truth.column("pushed"))
+    share = float(1.0 - pushed[decided].mean()) if decided.any() else float("nan")
+    say(f"wrote {sum(rows.values()):,} rows")
+    return SimulationSummary(
+        preset=chosen.name, seed=seed, format=fmt, out=out, truth_path=truth_path,
+        pipelines=fleet.n, days=chosen.days, runs=int(np.count_nonzero(info["run_ctx"] >= 0)),
+        trainer_runs=truth.num_rows, executions=info["n_exec"], artifacts=info["n_art"],
+        events=info["n_ev"], rows_total=sum(rows.values()), rows_by_table=rows,
+        share_not_pushed=share, seconds=time.perf_counter() - began,
+    )
+
+
+def _truth(fleet: Fleet, runs: Runs, info: dict, preset: Preset) -> pa.Table:
+    """One row per non-cached trainer execution (= one model graphlet)."""
+    st = runs.stat[:, TRAINER]
+    rows = np.nonzero((st > 0) & (st != CACHED))[0]
+    rows = rows[np.argsort(info["eid"][rows, TRAINER], kind="stable")]
+    p = runs.pipe[rows]
+    state = st[rows].astype(np.int64)
+    failed = (state == FAILED) | (state == 6)
+    pending = runs.pending[rows] & ~failed
+    pushed = runs.model_pushed[rows] & ~pending & ~failed
+    outcome = np.where(failed, "training_failed", np.where(pending, "pending", np.where(
+        pushed, "pushed", np.where(runs.model_blessed[rows], "blessed_not_pushed", np.where(
+            runs.judged[rows], "not_blessed", "no_evaluation")))))
+    names = np.array(fleet.names, dtype=object)
+    cols = {
+        "trainer_execution_id": pa.array(info["eid"][rows, TRAINER]),
+        "pipeline": pa.array(names[p], pa.string()),
+        "template": pa.array(np.array(TEMPLATES, dtype=object)[fleet.template[p]], pa.string()),
+        "run_index": pa.array(runs.k[rows]),
+        "trained_at_ms": pa.array(runs.create_ms[rows, TRAINER]),
+        "trainer_state": pa.array(state),
+        "period_hours": pa.array(fleet.period_ms[p] / 3_600_000.0),
+        "window": pa.array(fleet.window[p]),
+        "warm_start": pa.array(fleet.warm[p]),
+        "cache_off_slot": pa.array(fleet.cache_off[p]),
+        "span": pa.array(runs.span[rows]),
+        "no_new_data": pa.array(runs.stat[rows, EXGEN] == CACHED),
+        "drift_score": pa.array(np.round(runs.drift[rows], 4)),
+        "drifting": pa.array(runs.drifting[rows]),
+        "num_anomalies": pa.array(runs.anomalies[rows]),
+        "structure_change": pa.array(runs.struct_change[rows]),
+        "code_change": pa.array(runs.code_change[rows]),
+        "code_version": pa.array(runs.code_version[rows]),
+        "days_since_last_push": pa.array(runs.days_since_push[rows]),
+        "bless_probability": pa.array(runs.bless_prob[rows]),
+        "evaluated": pa.array(runs.judged[rows]),
+        "blessed": pa.array(runs.model_blessed[rows] & ~pending),
+        "pushed": pa.array(pushed),
+        "pending": pa.array(pending),
+        "outcome": pa.array(outcome.astype(object), pa.string()),
+        "trainer_complete": pa.array(state == COMPLETE),
+    }
+    _ = preset
+    return pa.table(cols)

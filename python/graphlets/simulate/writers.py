@@ -1,0 +1,73 @@
+"""Write the simulated tables: one Parquet file per MLMD table, or a real MLMD SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..mlmd_schema import column_names
+
+DDL = Path(__file__).resolve().parent.parent / "data" / "mlmd_schema.sql"
+ROW_GROUP = 1 << 20
+SQLITE_BATCH = 100_000
+
+
+def write_parquet_table(table: pa.Table, path: Path) -> None:
+    """Deterministic: fixed row groups, no statistics that depend on timing, zstd."""
+    pq.write_table(table, path, row_group_size=ROW_GROUP, compression="zstd",
+                   use_dictionary=True, write_statistics=True)
+
+
+class ParquetWriter:
+    def __init__(self, raw_dir: Path) -> None:
+        self.raw_dir = raw_dir
+        raw_dir.mkdir(parents=True, exist_ok=True)
+
+    def put(self, name: str, table: pa.Table) -> None:
+        write_parquet_table(table, self.raw_dir / f"{name}.parquet")
+
+    def close(self) -> None:
+        pass
+
+
+def _ddl_statements() -> tuple[list[str], list[str]]:
+    creates, indexes = [], []
+    for stmt in DDL.read_text().split(";"):
+        stmt = stmt.strip()
+        if not stmt or "sqlite_sequence" in stmt:  # SQLite makes that table itself
+            continue
+        (indexes if stmt.upper().startswith("CREATE INDEX") else creates).append(stmt)
+    return creates, indexes
+
+
+class SqliteWriter:
+    """A schema-version-10 MLMD store with MLMD's own DDL (indexes built after the load)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.unlink()
+        self.con = sqlite3.connect(path)
+        self.con.execute("PRAGMA journal_mode=OFF")
+        self.con.execute("PRAGMA synchronous=OFF")
+        creates, self.indexes = _ddl_statements()
+        for stmt in creates:
+            self.con.execute(stmt)
+
+    def put(self, name: str, table: pa.Table) -> None:
+        cols = column_names(name)
+        sql = (f"INSERT INTO `{name}` ({', '.join(f'`{c}`' for c in cols)}) "
+               f"VALUES ({', '.join('?' for _ in cols)})")
+        # EventPath has no order column: insertion order (rowid) is the step order.
+        for batch in table.to_batches(max_chunksize=SQLITE_BATCH):
+            data = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            self.con.executemany(sql, zip(*data, strict=True))
+
+    def close(self) -> None:
+        for stmt in self.indexes:
+            self.con.execute(stmt)
+        self.con.commit()
+        self.con.close()
