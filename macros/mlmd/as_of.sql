@@ -9,6 +9,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A timestamp as it could be seen at `as_of`: a later update is not known yet. -#}
+{% macro clamp_to_as_of(column) -%}
+    {%- if var('as_of', none) in (none, '') -%}
+        {{ column }}
+    {%- else -%}
+        least({{ column }}, {{ graphlets.as_of_ms() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- True when a row stamped `column` (epoch ms) did not exist yet at `as_of`. -#}
 {% macro is_after_as_of(column) -%}
     {%- if var('as_of', none) in (none, '') -%}

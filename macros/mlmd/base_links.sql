@@ -7,6 +7,10 @@ source as (
     select * from {{ source('mlmd', source_table) }}
 ),
 
+duplicates as (
+    {{ graphlets.later_duplicate_rows('source', [left[0], right[0]]) }}
+),
+
 left_nodes as (
     select {{ left_model.split('__')[1][:-1] }}_id as node_id, is_after_as_of
     from {{ ref(left_model) }}
@@ -26,21 +30,20 @@ renamed as (
         {%- endif %}
         {{ left[0] }} as {{ left[1] }},
         {{ right[0] }} as {{ right[1] }},
-        file_row_number as source_row_number,
-        row_number() over (
-            partition by {{ left[0] }}, {{ right[0] }} order by file_row_number
-        ) as key_occurrence
+        file_row_number as source_row_number
     from source
 ),
 
 checked as (
     select
         renamed.*,
+        duplicates.file_row_number is not null as is_duplicate,
         left_nodes.node_id is not null as has_known_left,
         right_nodes.node_id is not null as has_known_right,
         coalesce(left_nodes.is_after_as_of or right_nodes.is_after_as_of, false)
             as is_after_as_of
     from renamed
+    left join duplicates on renamed.source_row_number = duplicates.file_row_number
     left join left_nodes on renamed.{{ left[1] }} = left_nodes.node_id
     left join right_nodes on renamed.{{ right[1] }} = right_nodes.node_id
 ),
@@ -51,7 +54,7 @@ final as (
         {{ graphlets.first_reason([
             ('not has_known_left', 'link to a missing ' ~ left[1]),
             ('not has_known_right', 'link to a missing ' ~ right[1]),
-            ('key_occurrence > 1', 'duplicate link'),
+            ('is_duplicate', 'duplicate link'),
         ]) }} as quarantine_reason
     from checked
 )

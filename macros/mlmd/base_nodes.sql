@@ -8,6 +8,10 @@ source as (
     select * from {{ source('mlmd', source_table) }}
 ),
 
+duplicates as (
+    {{ graphlets.later_duplicate_rows('source', ['id']) }}
+),
+
 types as (
     select type_id
     from {{ ref('base_mlmd__types') }}
@@ -37,16 +41,17 @@ renamed as (
             coalesce(last_update_time_since_epoch, create_time_since_epoch),
             create_time_since_epoch
         ) as updated_at_ms,
-        file_row_number as source_row_number,
-        row_number() over (partition by id order by file_row_number) as id_occurrence
+        file_row_number as source_row_number
     from source
 ),
 
 checked as (
     select
         renamed.*,
+        duplicates.file_row_number is not null as is_duplicate,
         types.type_id is not null as has_known_type
     from renamed
+    left join duplicates on renamed.source_row_number = duplicates.file_row_number
     left join types on renamed.{{ node }}_type_id = types.type_id
 ),
 
@@ -55,7 +60,7 @@ final as (
         *,
         {{ graphlets.first_reason([
             (node ~ '_id is null', 'missing id'),
-            ('id_occurrence > 1', 'duplicate id'),
+            ('is_duplicate', 'duplicate id'),
             ('not has_known_type', 'unknown ' ~ type_kind ~ ' type_id'),
             ('state is null', 'unknown state') if state_column else ('false', ''),
             ('coalesce(created_at_ms, 0) <= 0', 'missing or negative timestamp'),

@@ -7,6 +7,10 @@ source as (
     select * from {{ source('mlmd', source_table) }}
 ),
 
+duplicates as (
+    {{ graphlets.later_duplicate_rows('source', [owner ~ '_id', 'name', 'is_custom_property']) }}
+),
+
 owners as (
     select {{ owner }}_id, is_after_as_of
     from {{ ref('base_mlmd__' ~ owner ~ 's') }}
@@ -27,19 +31,18 @@ renamed as (
         (int_value is not null)::int + (double_value is not null)::int
             + (string_value is not null)::int + (byte_value is not null)::int
             + (proto_value is not null)::int + (bool_value is not null)::int as value_count,
-        file_row_number as source_row_number,
-        row_number() over (
-            partition by {{ owner }}_id, name, is_custom_property order by file_row_number
-        ) as key_occurrence
+        file_row_number as source_row_number
     from source
 ),
 
 checked as (
     select
         renamed.*,
+        duplicates.file_row_number is not null as is_duplicate,
         owners.{{ owner }}_id is not null as has_known_owner,
         coalesce(owners.is_after_as_of, false) as is_after_as_of
     from renamed
+    left join duplicates on renamed.source_row_number = duplicates.file_row_number
     left join owners on renamed.{{ owner }}_id = owners.{{ owner }}_id
 ),
 
@@ -51,7 +54,7 @@ final as (
             ("coalesce(property_name, '') = ''", 'property has no name'),
             ('value_count = 0', 'no value column set'),
             ('value_count > 1', 'several value columns set'),
-            ('key_occurrence > 1', 'duplicate property'),
+            ('is_duplicate', 'duplicate property'),
         ]) }} as quarantine_reason
     from checked
 )

@@ -14,9 +14,9 @@ final as (
         external_id,
         state,
         created_at_ms,
-        updated_at_ms,
+        {{ graphlets.clamp_to_as_of('updated_at_ms') }} as updated_at_ms,
         {{ graphlets.ms_to_timestamp('created_at_ms') }} as created_at,
-        {{ graphlets.ms_to_timestamp('updated_at_ms') }} as updated_at
+        {{ graphlets.ms_to_timestamp(graphlets.clamp_to_as_of('updated_at_ms')) }} as updated_at
     from base
 )
 

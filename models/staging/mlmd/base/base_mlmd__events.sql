@@ -4,6 +4,10 @@ source as (
     select * from {{ source('mlmd', 'Event') }}
 ),
 
+duplicates as (
+    {{ graphlets.later_duplicate_rows('source', ['id']) }}
+),
+
 artifacts as (
     select artifact_id, is_after_as_of
     from {{ ref('base_mlmd__artifacts') }}
@@ -25,14 +29,14 @@ renamed as (
         {{ graphlets.decode_event_type('type') }} as event_type,
         {{ graphlets.decode_event_direction('type') }} as event_direction,
         milliseconds_since_epoch as occurred_at_ms,
-        file_row_number as source_row_number,
-        row_number() over (partition by id order by file_row_number) as id_occurrence
+        file_row_number as source_row_number
     from source
 ),
 
 checked as (
     select
         renamed.*,
+        duplicates.file_row_number is not null as is_duplicate,
         artifacts.artifact_id is not null as has_known_artifact,
         executions.execution_id is not null as has_known_execution,
         coalesce(
@@ -42,6 +46,7 @@ checked as (
             false
         ) as is_after_as_of
     from renamed
+    left join duplicates on renamed.source_row_number = duplicates.file_row_number
     left join artifacts on renamed.artifact_id = artifacts.artifact_id
     left join executions on renamed.execution_id = executions.execution_id
 ),
@@ -51,7 +56,7 @@ final as (
         *,
         {{ graphlets.first_reason([
             ('event_id is null', 'missing id'),
-            ('id_occurrence > 1', 'duplicate id'),
+            ('is_duplicate', 'duplicate id'),
             ("coalesce(event_type, 'UNKNOWN') = 'UNKNOWN'", 'unknown event type'),
             ('not has_known_artifact', 'event points at a missing artifact'),
             ('not has_known_execution', 'event points at a missing execution'),

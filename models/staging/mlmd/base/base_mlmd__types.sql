@@ -4,6 +4,10 @@ source as (
     select * from {{ source('mlmd', 'Type') }}
 ),
 
+duplicates as (
+    {{ graphlets.later_duplicate_rows('source', ['id']) }}
+),
+
 renamed as (
     select
         id as type_id,
@@ -13,9 +17,16 @@ renamed as (
         {{ graphlets.decode_type_kind('type_kind') }} as type_kind,
         description as type_description,
         external_id,
-        file_row_number as source_row_number,
-        row_number() over (partition by id order by file_row_number) as id_occurrence
+        file_row_number as source_row_number
     from source
+),
+
+checked as (
+    select
+        renamed.*,
+        duplicates.file_row_number is not null as is_duplicate
+    from renamed
+    left join duplicates on renamed.source_row_number = duplicates.file_row_number
 ),
 
 final as (
@@ -23,12 +34,12 @@ final as (
         *,
         {{ graphlets.first_reason([
             ('type_id is null', 'missing id'),
-            ('id_occurrence > 1', 'duplicate id'),
+            ('is_duplicate', 'duplicate id'),
             ("coalesce(trim(type_name), '') = ''", 'type has no name'),
             ('type_kind is null', 'unknown type kind'),
         ]) }} as quarantine_reason,
         false as is_after_as_of
-    from renamed
+    from checked
 )
 
 select * from final

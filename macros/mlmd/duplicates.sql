@@ -1,0 +1,20 @@
+{#- The file row numbers of rows that repeat an earlier row's key (file order):
+    every copy after the first. An aggregate and a join, not a window over the
+    whole table, so it stays cheap and spills on big stores. -#}
+{% macro later_duplicate_rows(relation, key_columns) %}
+    select repeated.file_row_number
+    from {{ relation }} as repeated
+    inner join (
+        select
+            {{ key_columns | join(', ') }},
+            min(file_row_number) as first_row_number
+        from {{ relation }}
+        group by {{ key_columns | join(', ') }}
+        having count(*) > 1
+    ) as keys_seen_twice
+        on {% for column in key_columns -%}
+            repeated.{{ column }} = keys_seen_twice.{{ column }}
+            {%- if not loop.last %} and {% endif %}
+        {%- endfor %}
+        and repeated.file_row_number > keys_seen_twice.first_row_number
+{% endmacro %}
