@@ -87,12 +87,13 @@ def run_dbt(
     variables: dict[str, Any] | None = None,
     on_node: NodeCallback | None = None,
 ) -> BuildResult:
-    """Invoke `dbt <command>` on the project against `data`; never raises on dbt failures."""
+    """Invoke `dbt <command>` (e.g. "build", "docs generate") on the project against
+    `data`; dbt failures come back in the result, they are not raised."""
     from dbt.cli.main import dbtRunner
 
     data.root.mkdir(parents=True, exist_ok=True)
     argv = [
-        command,
+        *command.split(),
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
