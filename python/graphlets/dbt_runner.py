@@ -41,7 +41,6 @@ class BuildResult:
 def _dbt_environment(data: DataDir) -> Iterator[None]:
     previous = os.environ.get(DATA_DIR_ENV)
     os.environ[DATA_DIR_ENV] = str(data.root)
-    (data.root / "tmp").mkdir(parents=True, exist_ok=True)
     try:
         yield
     finally:

@@ -1,0 +1,127 @@
+{#- The cause signals of every graphlet (spec section 3), each true, false or null
+    (cannot tell). These describe what happened and may use the whole graphlet; the
+    pruning features (`fct_graphlet_features`) are the decision-time subset.
+    - data drift: its data-side artifacts record a numeric drift figure above the var
+      `drift_score_threshold` (default 0.1) or a nonzero anomaly count; null when the
+      store records no such figure for it;
+    - structure change: the multiset of its member execution types differs from the
+      pipeline's previous graphlet's (by start time, then id); null for the first;
+    - code or configuration change: its trainer's properties (cost properties and names
+      starting with `__` left out) differ from the previous graphlet's trainer's;
+    - no new data: `new_span_count = 0`;
+    - time since the pipeline's last push: from the last push that happened before this
+      graphlet's decision point, bucketed. -#}
+{%- set cost_properties = var('cost_properties') -%}
+with
+
+graphlets as (
+    select * from {{ ref('fct_graphlets') }}
+),
+
+pushes as (
+    select * from {{ ref('int_graphlet_pushes') }}
+),
+
+data_side as (
+    select * from {{ ref('int_graphlet_data_side') }}
+),
+
+members as (
+    select * from {{ ref('int_graphlet_members') }}
+    where node_kind = 'execution'
+),
+
+executions as (
+    select * from {{ ref('int_executions_enriched') }}
+),
+
+trainer_properties as (
+    select * from {{ ref('int_execution_properties_resolved') }}
+    where property_name not like '\_\_%' escape '\'
+        and property_name not in (
+            {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+        )
+),
+
+list_member_types as (
+    select
+        members.graphlet_id,
+        {{ graphlets.sorted_string_agg('executions.execution_type') }} as structure
+    from members
+    inner join executions on members.mlmd_id = executions.execution_id
+    group by members.graphlet_id
+),
+
+list_trainer_configuration as (
+    select
+        graphlets.graphlet_id,
+        coalesce(
+            {{ graphlets.sorted_string_agg(
+                "trainer_properties.property_name || '=' || coalesce(trainer_properties.display_value, '')"
+            ) }},
+            ''
+        ) as configuration
+    from graphlets
+    left join trainer_properties
+        on graphlets.trainer_execution_id = trainer_properties.execution_id
+    group by graphlets.graphlet_id
+),
+
+find_last_push as (
+    select
+        current_graphlet.graphlet_id,
+        max(earlier.pushed_at_ms) as last_pushed_at_ms
+    from pushes as current_graphlet
+    inner join pushes as earlier
+        on current_graphlet.pipeline_name = earlier.pipeline_name
+        and earlier.pushed_at_ms < current_graphlet.decision_at_ms
+        and earlier.graphlet_id <> current_graphlet.graphlet_id
+    group by current_graphlet.graphlet_id
+),
+
+compare_with_previous as (
+    select
+        graphlets.graphlet_id,
+        graphlets.pipeline_name,
+        graphlets.outcome,
+        graphlets.previous_graphlet_id,
+        data_side.is_drifted,
+        case
+            when graphlets.previous_graphlet_id is not null
+                then own_types.structure <> previous_types.structure
+        end as is_structure_changed,
+        case
+            when graphlets.previous_graphlet_id is not null
+                then own_configuration.configuration <> previous_configuration.configuration
+        end as is_code_changed,
+        graphlets.new_span_count = 0 as is_no_new_data,
+        (pushes.decision_at_ms - find_last_push.last_pushed_at_ms) / 3600000.0
+            as hours_since_last_push
+    from graphlets
+    inner join pushes on graphlets.graphlet_id = pushes.graphlet_id
+    inner join data_side on graphlets.graphlet_id = data_side.graphlet_id
+    left join list_member_types as own_types
+        on graphlets.graphlet_id = own_types.graphlet_id
+    left join list_member_types as previous_types
+        on graphlets.previous_graphlet_id = previous_types.graphlet_id
+    left join list_trainer_configuration as own_configuration
+        on graphlets.graphlet_id = own_configuration.graphlet_id
+    left join list_trainer_configuration as previous_configuration
+        on graphlets.previous_graphlet_id = previous_configuration.graphlet_id
+    left join find_last_push on graphlets.graphlet_id = find_last_push.graphlet_id
+),
+
+final as (
+    select
+        *,
+        case
+            when hours_since_last_push is null then 'no_earlier_push'
+            when hours_since_last_push < 24 then 'under_1_day'
+            when hours_since_last_push < 24 * 7 then '1_to_7_days'
+            when hours_since_last_push < 24 * 30 then '7_to_30_days'
+            else 'over_30_days'
+        end as time_since_last_push_bucket
+    from compare_with_previous
+)
+
+select * from final

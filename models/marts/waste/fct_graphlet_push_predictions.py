@@ -1,0 +1,175 @@
+"""Predicted chance that each graphlet pushes a model, from what was known at its
+decision point (spec section 4).
+
+A scikit-learn HistGradientBoostingClassifier (fixed random_state, so the same warehouse
+gives the same predictions) reads `fct_graphlet_features` and learns `is_pushed` from the
+graphlets decided before the cutoff (`int_pruning_cutoff`: the var `training_cutoff`, or
+60% of the way through the decision times). Graphlets decided at or after the cutoff are
+the evaluation period: they get the model's predictions and never train it. The
+training period's own predictions are out-of-fold (five stratified folds), so the
+threshold chosen on them is not chosen on predictions the model has memorised. Pending
+graphlets have no label and never train the model.
+
+The model reads no running totals of a pipeline's history (`known_graphlet_count`,
+`known_push_count`, `known_training_failed_count`): they only grow with a pipeline's
+age, so the evaluation period meets values the training period never had, and the
+trees' answer there drifts (on the small fleet it lost a quarter of the pushes at the
+threshold chosen on training). Rates, the streak and recency carry that history.
+
+Fits run single-threaded: the data is small (thousands of rows), and OpenMP threads
+that wait on each other slow the fits several-fold when other processes share the
+cores.
+
+When the training period holds a single class (or nothing), the model is the training
+push rate (`model_name = constant_push_rate`).
+"""
+
+import numpy as np
+import pandas as pd
+
+FEATURES = [
+    "data_execution_count",
+    "data_cached_execution_count",
+    "data_failed_execution_count",
+    "data_artifact_count",
+    "data_cost",
+    "drift_figure_count",
+    "max_drift_score",
+    "anomaly_count",
+    "is_drifted",
+    "span_count",
+    "new_span_count",
+    "unseen_span_count",
+    "is_no_new_data",
+    "is_data_structure_changed",
+    "known_push_rate",
+    "recent_push_rate",
+    "not_pushed_streak",
+    "last_known_is_pushed",
+    "last_known_is_training_failed",
+    "hours_since_last_known_graphlet",
+    "hours_since_last_push",
+]
+RANDOM_STATE = 0
+FOLDS = 5
+
+
+def _matrix(frame: pd.DataFrame) -> np.ndarray:
+    """Features as floats; unknown (null) stays NaN, which the model handles natively."""
+    return (
+        np.column_stack(
+            [
+                pd.to_numeric(frame[name].astype("Float64"), errors="coerce")
+                .astype(float)
+                .to_numpy(na_value=np.nan)
+                for name in FEATURES
+            ]
+        )
+        if len(frame)
+        else np.empty((0, len(FEATURES)))
+    )
+
+
+def _classifier():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=200,
+        learning_rate=0.05,
+        max_leaf_nodes=15,
+        min_samples_leaf=10,
+        l2_regularization=1.0,
+        random_state=RANDOM_STATE,
+    )
+
+
+def _predict(train_x, train_y, predict_x):
+    """(training out-of-fold probabilities, prediction probabilities, model name)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _predict_in_one_thread(train_x, train_y, predict_x)
+
+
+def _predict_in_one_thread(train_x, train_y, predict_x):
+    classes = np.unique(train_y)
+    if len(train_y) == 0 or len(classes) < 2:
+        rate = float(train_y.mean()) if len(train_y) else 1.0
+        return (
+            np.full(len(train_y), rate),
+            np.full(len(predict_x), rate),
+            "constant_push_rate",
+        )
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    # A feature the store never records (all null in training) carries nothing.
+    recorded = ~np.all(np.isnan(train_x), axis=0)
+    train_x, predict_x = train_x[:, recorded], predict_x[:, recorded]
+
+    smallest_class = int(min((train_y == c).sum() for c in classes))
+    folds = min(FOLDS, smallest_class)
+    if folds >= 2:
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
+        out_of_fold = cross_val_predict(
+            _classifier(), train_x, train_y, cv=splitter, method="predict_proba"
+        )[:, 1]
+    else:
+        out_of_fold = None
+    fitted = _classifier().fit(train_x, train_y)
+    if out_of_fold is None:
+        out_of_fold = fitted.predict_proba(train_x)[:, 1]
+    predicted = fitted.predict_proba(predict_x)[:, 1] if len(predict_x) else np.empty(0)
+    return out_of_fold, predicted, "HistGradientBoostingClassifier"
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", packages=["scikit-learn", "threadpoolctl", "pandas", "numpy"])
+
+    features = dbt.ref("fct_graphlet_features").df()
+    cutoff = dbt.ref("int_pruning_cutoff").df()
+    pushes = dbt.ref("int_graphlet_pushes").df()
+    prunable = dbt.ref("int_graphlet_prunable_costs").df()
+
+    cutoff_at_ms = int(cutoff["cutoff_at_ms"].iloc[0]) if len(cutoff) else 0
+    frame = (
+        features.merge(
+            pushes[["graphlet_id", "outcome", "pushed_at_ms", "finished_at_ms"]],
+            on="graphlet_id",
+        )
+        .merge(prunable[["graphlet_id", "prunable_cost"]], on="graphlet_id")
+        .sort_values(["decided_at_ms", "graphlet_id"])
+        .reset_index(drop=True)
+    )
+    frame["period"] = np.where(frame["decided_at_ms"] < cutoff_at_ms, "training", "evaluation")
+
+    labelled = frame["is_pushed"].notna()
+    is_training = (frame["period"] == "training") & labelled
+    train = frame[is_training]
+    rest = frame[~is_training]
+    train_y = train["is_pushed"].astype(bool).astype(int).to_numpy()
+    out_of_fold, predicted, model_name = _predict(_matrix(train), train_y, _matrix(rest))
+
+    probability = pd.Series(np.nan, index=frame.index, dtype=float)
+    probability[train.index] = out_of_fold
+    probability[rest.index] = predicted
+
+    result = pd.DataFrame(
+        {
+            "graphlet_id": frame["graphlet_id"].astype("int64"),
+            "pipeline_name": frame["pipeline_name"].astype(str),
+            "decided_at": frame["decided_at"],
+            "decided_at_ms": frame["decided_at_ms"].astype("int64"),
+            "period": frame["period"].astype(str),
+            "is_training_row": is_training.astype(bool),
+            "predicted_push_probability": probability.astype(float),
+            "is_pushed": frame["is_pushed"].astype("boolean"),
+            "outcome": frame["outcome"].astype(str),
+            "previous_is_pushed": frame["last_known_is_pushed"].astype("boolean"),
+            "prunable_cost": frame["prunable_cost"].astype(float),
+            "pushed_at_ms": frame["pushed_at_ms"].astype("Int64"),
+            "finished_at_ms": frame["finished_at_ms"].astype("Int64"),
+            "cutoff_at_ms": np.full(len(frame), cutoff_at_ms, dtype="int64"),
+            "model_name": np.full(len(frame), model_name, dtype=object),
+        }
+    )
+    return result
