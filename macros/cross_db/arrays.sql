@@ -24,3 +24,20 @@
         array({%- for v in values %}'{{ v }}'{{ ', ' if not loop.last }}{% endfor -%})
     )) = 0)
 {%- endmacro %}
+
+{#- How many elements two arrays share (as sets). -#}
+{% macro array_overlap_count(left_array, right_array) -%}
+    {{ return(adapter.dispatch('array_overlap_count', 'graphlets')(left_array, right_array)) }}
+{%- endmacro %}
+
+{% macro default__array_overlap_count(left_array, right_array) -%}
+    cardinality(array_intersect({{ left_array }}, {{ right_array }}))
+{%- endmacro %}
+
+{% macro duckdb__array_overlap_count(left_array, right_array) -%}
+    len(list_intersect({{ left_array }}, {{ right_array }}))
+{%- endmacro %}
+
+{% macro spark__array_overlap_count(left_array, right_array) -%}
+    size(array_intersect({{ left_array }}, {{ right_array }}))
+{%- endmacro %}

@@ -218,7 +218,8 @@ def demo(
     preset: Annotated[str, typer.Option(help="Fleet to simulate, or 'bundled'.")] = "small",
     data_dir: DataDirOption = None,
 ) -> None:
-    """Simulate a fleet (or load the bundled store), build, and summarise."""
+    """Simulate a fleet (or load the bundled store), build, summarise and write the report."""
+    from graphlets.report import write_report
     from graphlets.summary import print_summary
 
     data = DataDir.resolve(data_dir)
@@ -231,8 +232,6 @@ def demo(
     except BuildError as error:
         _fail(f"the build failed:\n{error}")
     print_summary(console, data)
-    from graphlets.report import write_report
-
     console.print(f"report -> {write_report(data)}")
 
 

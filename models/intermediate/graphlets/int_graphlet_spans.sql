@@ -40,19 +40,6 @@ ordered_graphlets as (
     from trainers
 ),
 
-spans_shared_with_previous as (
-    select
-        ordered_graphlets.graphlet_id,
-        count(*) as shared_span_count
-    from ordered_graphlets
-    inner join spans_read as current_spans
-        on ordered_graphlets.graphlet_id = current_spans.graphlet_id
-    inner join spans_read as previous_spans
-        on ordered_graphlets.previous_graphlet_id = previous_spans.graphlet_id
-        and current_spans.span = previous_spans.span
-    group by ordered_graphlets.graphlet_id
-),
-
 span_lists as (
     select
         graphlet_id,
@@ -64,25 +51,39 @@ span_lists as (
     group by graphlet_id
 ),
 
-final as (
+{#- Compare whole span lists, graphlet to graphlet: a join on the span value itself
+    would pair spans across every pipeline before the graphlet keys narrow it. -#}
+spans_compared_with_previous as (
     select
         ordered_graphlets.graphlet_id,
         ordered_graphlets.previous_graphlet_id,
-        coalesce(span_lists.span_count, 0) as span_count,
-        span_lists.min_span,
-        span_lists.max_span,
-        span_lists.spans,
-        coalesce(span_lists.span_count, 0) - coalesce(shared.shared_span_count, 0)
-            as new_span_count,
-        case
-            when ordered_graphlets.previous_graphlet_id is not null
-                and span_lists.span_count > 0
-                then cast(coalesce(shared.shared_span_count, 0) as double) / span_lists.span_count
-        end as span_overlap
+        current_spans.span_count,
+        current_spans.min_span,
+        current_spans.max_span,
+        current_spans.spans,
+        {{ graphlets.array_overlap_count('current_spans.spans', 'previous_spans.spans') }}
+            as shared_span_count
     from ordered_graphlets
-    left join span_lists on ordered_graphlets.graphlet_id = span_lists.graphlet_id
-    left join spans_shared_with_previous as shared
-        on ordered_graphlets.graphlet_id = shared.graphlet_id
+    left join span_lists as current_spans
+        on ordered_graphlets.graphlet_id = current_spans.graphlet_id
+    left join span_lists as previous_spans
+        on ordered_graphlets.previous_graphlet_id = previous_spans.graphlet_id
+),
+
+final as (
+    select
+        graphlet_id,
+        previous_graphlet_id,
+        coalesce(span_count, 0) as span_count,
+        min_span,
+        max_span,
+        spans,
+        coalesce(span_count, 0) - coalesce(shared_span_count, 0) as new_span_count,
+        case
+            when previous_graphlet_id is not null and span_count > 0
+                then cast(coalesce(shared_span_count, 0) as double) / span_count
+        end as span_overlap
+    from spans_compared_with_previous
 )
 
 select * from final
