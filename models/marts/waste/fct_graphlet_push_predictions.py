@@ -7,7 +7,11 @@ graphlets decided before the cutoff (`int_pruning_cutoff`: the var `training_cut
 60% of the way through the decision times). Graphlets decided at or after the cutoff are
 the evaluation period: they get the model's predictions and never train it. The
 training period's own predictions are out-of-fold (five stratified folds), so the
-threshold chosen on them is not chosen on predictions the model has memorised. Pending
+threshold chosen on them is not chosen on predictions the model has memorised. Both
+are then calibrated by an isotonic regression of the training labels on the out-of-fold
+scores: `predicted_push_probability` is the training push rate of graphlets scored
+alike, a step function, so nearby thresholds prune the same graphlets and a threshold
+chosen on training does not sit on a slope the evaluation period slides down. Pending
 graphlets have no label and never train the model.
 
 The model reads no running totals of a pipeline's history (`known_graphlet_count`,
@@ -74,10 +78,10 @@ def _classifier():
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
-        max_iter=200,
+        max_iter=100,
         learning_rate=0.05,
         max_leaf_nodes=15,
-        min_samples_leaf=10,
+        min_samples_leaf=50,
         l2_regularization=1.0,
         random_state=RANDOM_STATE,
     )
@@ -119,6 +123,15 @@ def _predict_in_one_thread(train_x, train_y, predict_x):
     if out_of_fold is None:
         out_of_fold = fitted.predict_proba(train_x)[:, 1]
     predicted = fitted.predict_proba(predict_x)[:, 1] if len(predict_x) else np.empty(0)
+    # Calibrate on the out-of-fold scores: a monotone step function from score to the
+    # training push rate, so a threshold reads as a push probability and graphlets
+    # that look alike share one value.
+    from sklearn.isotonic import IsotonicRegression
+
+    calibration = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    calibration.fit(out_of_fold, train_y)
+    out_of_fold = calibration.predict(out_of_fold)
+    predicted = calibration.predict(predicted) if len(predicted) else predicted
     return out_of_fold, predicted, "HistGradientBoostingClassifier"
 
 

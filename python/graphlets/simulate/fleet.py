@@ -112,9 +112,9 @@ def plan_fleet(preset: Preset, rng: np.random.Generator, t0: int, t_end: int) ->
         end_ms = np.where(retired, np.maximum(end_ms, created + span_ms // 2), end_ms)
         end_ms = np.minimum(end_ms, t_end)
 
-    p_nodata = rng.beta(1.5, 10.0, n)
+    p_nodata = np.minimum(rng.beta(1.5, 10.0, n) * (1.0 + 0.5 * (boost - 1.0)), 0.6)
     p_code = np.clip(period_h / (24 * 14) * boost, 0.003, 0.5)
-    p_drift = np.clip(0.05 * np.exp(0.5 * rng.standard_normal(n)), 0.005, 0.3)
+    p_drift = np.clip(0.06 * np.exp(0.5 * rng.standard_normal(n)), 0.005, 0.3)
     quality = 0.6 * rng.standard_normal(n)
 
     base_run_s = np.zeros(n)

@@ -25,7 +25,7 @@ class Preset:
     # Give pipeline i template i mod n (tiny: every template is present).
     cover_templates: bool = False
     # Multiplies the per-pipeline chance of structure changes, cache-off nodes, warm
-    # start and code changes (tiny only).
+    # start and code changes, and half of it the chance of no new data (tiny only).
     feature_boost: float = 1.0
 
 

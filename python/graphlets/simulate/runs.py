@@ -46,12 +46,21 @@ from .presets import DAY_MS, Preset
 # Stop codes: how a run ends early (documented in docs/simulator.md).
 STOP_NONE, STOP_EXGEN, STOP_TRANSFORM, STOP_TRAINER_FAIL, STOP_TRAINER_CANCEL = 0, 1, 2, 3, 4
 STOP_EVAL_CANCEL, STOP_EVAL_FAIL = 5, 6
-STOP_P = np.array([0.008, 0.010, 0.030, 0.010, 0.020, 0.006])
+STOP_P = np.array([0.008, 0.010, 0.020, 0.008, 0.015, 0.005])
 CODE_CHANGE_EXTRA_FAIL = 0.08
 
 # Blessing model (logit scale); see docs/simulator.md for why these signs and sizes.
-B0, B_DRIFT, B_NODATA, B_STRUCT, B_CODE, B_STALE = 2.2, 13.0, 3.4, 2.5, 0.7, 0.35
-INFRA_FAIL_P = 0.04
+B0, B_DRIFT, B_NODATA, B_STRUCT, B_CODE, B_STALE = 3.6, 80.0, 8.0, 4.5, 0.7, 0.35
+# Drift hurts the model only beyond what it tolerates (the L-infinity threshold a TFDV
+# drift comparator would be set to): the penalty is B_DRIFT x (drift_score - DRIFT_TOL)+.
+DRIFT_TOL = 0.1
+INFRA_FAIL_P = 0.03
+# Drift figures: calm spans Gamma(2, DRIFT_CALM_SCALE); drifting spans DRIFT_FLOOR +
+# Gamma(2, DRIFT_SCALE); num_anomalies Poisson(ANOM_CALM) calm, Poisson(ANOM_DRIFT_BASE +
+# ANOM_PER_DRIFT x drift) drifting. Episodes last Geometric(DRIFT_EPISODE_P) spans.
+DRIFT_CALM_SCALE, DRIFT_FLOOR, DRIFT_SCALE = 0.015, 0.15, 0.08
+ANOM_CALM, ANOM_DRIFT_BASE, ANOM_PER_DRIFT = 0.05, 2.0, 10.0
+DRIFT_EPISODE_P = 0.2
 
 
 @dataclass
@@ -254,9 +263,10 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
     span = fleet.span_base[pipe] + exgen_count - 1
     new_rows = np.nonzero(stat[:, EXGEN] == COMPLETE)[0]
     drifting_new = _drift_episodes(pipe[new_rows], fleet.p_drift[pipe[new_rows]], rng)
-    drift_new = np.where(drifting_new, 0.12 + rng.gamma(2.0, 0.08, new_rows.size),
-                         rng.gamma(2.0, 0.015, new_rows.size))
-    anom_new = rng.poisson(np.where(drifting_new, 2.0 + 10.0 * drift_new, 0.3))
+    drift_new = np.where(drifting_new, DRIFT_FLOOR + rng.gamma(2.0, DRIFT_SCALE, new_rows.size),
+                         rng.gamma(2.0, DRIFT_CALM_SCALE, new_rows.size))
+    anom_new = rng.poisson(np.where(drifting_new, ANOM_DRIFT_BASE + ANOM_PER_DRIFT * drift_new,
+                                    ANOM_CALM))
     exgen_src = src[:, EXGEN]
     pos = np.searchsorted(new_rows, np.maximum(exgen_src, 0))
     pos = np.minimum(pos, max(new_rows.size - 1, 0))
@@ -351,12 +361,12 @@ def _later_trainer(pipe: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def _drift_episodes(pipe: np.ndarray, p_start: np.ndarray, rng: np.random.Generator
                     ) -> np.ndarray:
-    """Drift regimes over a pipeline's spans: episodes start at random, last ~4 spans."""
+    """Drift regimes over a pipeline's spans: episodes start at random, last ~5 spans."""
     n = pipe.size
     if n == 0:
         return np.zeros(0, dtype=bool)
     starts = rng.random(n) < p_start
-    length = rng.geometric(0.25, n)
+    length = rng.geometric(DRIFT_EPISODE_P, n)
     last = np.r_[pipe[1:] != pipe[:-1], True]
     gend = np.minimum.accumulate(np.where(last, np.arange(n), n)[::-1])[::-1] + 1
     diff = np.zeros(n + 1, dtype=np.int64)
@@ -412,7 +422,8 @@ def _decide(fleet: Fleet, pipe: np.ndarray, k: np.ndarray, start: np.ndarray,
         ok = comp & ~fail & ~cancel
         decision = ok & ~judged[ts]
         days = (start[idx] - last_push[p]) / DAY_MS
-        z = (B0 + fleet.quality[p] - B_DRIFT * drift[ts] - B_NODATA * nodata[ts]
+        z = (B0 + fleet.quality[p] - B_DRIFT * np.maximum(drift[ts] - DRIFT_TOL, 0.0)
+             - B_NODATA * nodata[ts]
              - B_STRUCT * struct[ts] - B_CODE * code[ts] + B_STALE * np.log1p(days))
         prob = 1.0 / (1.0 + np.exp(-z))
         bl = decision & (u_bless[idx] < prob)
