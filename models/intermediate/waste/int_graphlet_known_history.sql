@@ -203,8 +203,7 @@ list_spans_of_last_known as (
     the first is the graphlet itself, the second reader in finish order. -#}
 rank_span_readers as (
     select
-        finished.pipeline_name,
-        read_spans.span,
+        finished.pipeline_name || '|' || read_spans.span as pipeline_span,
         read_spans.graphlet_id,
         finished.finished_at_ms,
         row_number() over (
@@ -215,18 +214,28 @@ rank_span_readers as (
     inner join finished on read_spans.graphlet_id = finished.graphlet_id
 ),
 
-list_spans_of_any_known as (
-    select distinct
+{#- One key for (pipeline, span): joined on the span alone, the planner may pair every
+    pipeline's span 3 with every other's before the pipeline narrows it. -#}
+list_spans_to_check as (
+    select
         deciding.graphlet_id,
-        first_readers.span
+        deciding.decision_at_ms,
+        read_spans.span,
+        deciding.pipeline_name || '|' || read_spans.span as pipeline_span
     from deciding
     inner join read_spans on deciding.graphlet_id = read_spans.graphlet_id
+),
+
+list_spans_of_any_known as (
+    select distinct
+        spans_to_check.graphlet_id,
+        spans_to_check.span
+    from list_spans_to_check as spans_to_check
     inner join rank_span_readers as first_readers
-        on deciding.pipeline_name = first_readers.pipeline_name
-        and read_spans.span = first_readers.span
+        on spans_to_check.pipeline_span = first_readers.pipeline_span
         and first_readers.reader_rank <= 2
-        and first_readers.graphlet_id <> deciding.graphlet_id
-        and first_readers.finished_at_ms < deciding.decision_at_ms
+        and first_readers.graphlet_id <> spans_to_check.graphlet_id
+        and first_readers.finished_at_ms < spans_to_check.decision_at_ms
 ),
 
 count_spans_seen as (
