@@ -30,6 +30,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from graphlets.dbt_runner import run_dbt
+from graphlets.paths import BUNDLED_STORE, DataDir
+
 REPO = Path(__file__).resolve().parents[1]
 SELECT = ("+fct_graphlet_members", "+fct_graphlets")
 # Only the data tests whose parents are all selected (a relationships test to a mart
@@ -51,10 +54,6 @@ def peak_rss_mb() -> float:
 
 
 def child_dbt(data_dir: Path, out: Path) -> None:
-    sys.path.insert(0, str(REPO / "python"))
-    from graphlets.dbt_runner import run_dbt
-    from graphlets.paths import DataDir
-
     nodes: list[dict[str, Any]] = []
 
     def on_node(kind: str, name: str, status: str, seconds: float) -> None:
@@ -257,7 +256,7 @@ def prepare(args: argparse.Namespace, workdir: Path) -> Path:
     graphlets = [sys.executable, "-m", "graphlets.cli"]
     started = time.perf_counter()
     if args.fixture:
-        store = REPO / "python" / "graphlets" / "data" / "tfx_small.sqlite"
+        store = BUNDLED_STORE
         command = [*graphlets, "ingest", "mlmd", str(store), "--data-dir", str(data_dir)]
     else:
         if not (REPO / "python" / "graphlets" / "simulate").is_dir():

@@ -11,10 +11,10 @@ import pytest
 
 from graphlets.dbt_runner import BuildResult, run_dbt
 from graphlets.ingest import ingest_sqlite
-from graphlets.paths import DataDir
+from graphlets.paths import BUNDLED_STORE, DataDir
 
 FIXTURES = Path(__file__).parent / "fixtures"
-STORE = FIXTURES / "mlmd" / "tfx_small.sqlite"
+STORE = BUNDLED_STORE  # the real store, shipped in the package for the demo too
 TRUTH = FIXTURES / "mlmd" / "tfx_small.truth.json"
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import STORE
 
 from graphlets.dbt_runner import run_dbt
 from graphlets.ingest import ingest_sqlite
 from graphlets.paths import DataDir
 
-STORE = Path(__file__).parent / "fixtures" / "mlmd" / "tfx_small.sqlite"
 TRADEOFF_COLUMNS = [
     "policy",
     "threshold",
