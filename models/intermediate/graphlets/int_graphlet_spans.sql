@@ -1,34 +1,13 @@
-{#- The data spans each graphlet reads: the `span` of the upstream Examples that
-    ingestion produced; and how they compare with the pipeline's previous graphlet
-    (the one before it by start time, then id). -#}
+{#- The data spans each graphlet reads, and how they compare with the pipeline's
+    previous graphlet (the one before it by start time, then id). -#}
 with
 
-members as (
-    select * from {{ ref('int_graphlet_members') }}
-    where role = 'upstream' and node_kind = 'artifact'
-),
-
-artifacts as (
-    select * from {{ ref('int_artifacts_produced') }}
-    where artifact_type = 'Examples' and producer_category = 'ingestion'
-),
-
-spans as (
-    select * from {{ ref('int_artifact_properties_resolved') }}
-    where property_name = 'span' and value_type = 'int'
+spans_read as (
+    select * from {{ ref('int_graphlet_spans_read') }}
 ),
 
 trainers as (
     select * from {{ ref('int_graphlet_trainers') }}
-),
-
-spans_read as (
-    select distinct
-        members.graphlet_id,
-        spans.int_value as span
-    from members
-    inner join artifacts on members.mlmd_id = artifacts.artifact_id
-    inner join spans on members.mlmd_id = spans.artifact_id
 ),
 
 ordered_graphlets as (
