@@ -1,5 +1,6 @@
-{#- Execution types the `operator_categories` seed does not map (category `other`),
-    with how much work they account for: add them to the seed. -#}
+{#- Execution types that ran but the `operator_categories` seed does not map
+    (category `other`), with how much work they account for: add them to the seed.
+    Types no execution uses (MLMD's own base types such as `mlmd.Train`) are left out. -#}
 with
 
 types as (
@@ -18,7 +19,7 @@ final as (
         count(executions.execution_id) as execution_count,
         coalesce(sum(executions.cost), 0) as total_cost
     from types
-    left join executions on types.execution_type = executions.execution_type
+    inner join executions on types.execution_type = executions.execution_type
     group by types.execution_type, types.execution_class_name
 )
 
