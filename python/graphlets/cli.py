@@ -189,12 +189,15 @@ def report(
     data_dir: DataDirOption = None,
 ) -> None:
     """Write the fleet report: one self-contained HTML file drawn from the marts."""
-    from graphlets.report import write_report
+    from graphlets.report import MissingMartError, write_report
 
     data = DataDir.resolve(data_dir)
     if not data.warehouse.is_file():
         _fail(f"no warehouse at {data.warehouse}: run `graphlets build` first")
-    console.print(f"report -> {write_report(data, out)}")
+    try:
+        console.print(f"report -> {write_report(data, out)}")
+    except MissingMartError as error:
+        _fail(str(error))
 
 
 @app.command()

@@ -55,8 +55,12 @@ class Chart:
     note: str = ""
 
 
+class MissingMartError(RuntimeError):
+    """The warehouse lacks a mart the report draws from (a partial build)."""
+
+
 class Marts:
-    """Read-only access to the marts; a missing mart reads as no rows."""
+    """Read-only access to the marts; a missing mart is an error that names it."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
@@ -72,7 +76,9 @@ class Marts:
 
     def rows(self, table: str, where: str = "true", order: str = "1") -> Rows:
         if not self.has(table):
-            return []
+            raise MissingMartError(
+                f"marts.{table} is missing from the warehouse: run `graphlets build`"
+            )
         cursor = self.con.execute(f"select * from marts.{table} where {where} order by {order}")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -152,7 +158,7 @@ def _shares(rows: Rows, metric: str, x_title: str, order: list[str] | None = Non
 
 def _waste_bars(rows: Rows, x_title: str) -> go.Figure:
     if not rows:
-        return _empty("marts.rpt_waste_breakdown is not built")
+        return _empty("marts.rpt_waste_breakdown has no rows")
     figure = go.Figure()
     for column, label, color in (
         ("productive_cost", "productive", "#2ca02c"),
@@ -174,7 +180,7 @@ def _waste_bars(rows: Rows, x_title: str) -> go.Figure:
 
 def _tradeoff(rows: Rows) -> go.Figure:
     if not rows:
-        return _empty("marts.rpt_pruning_tradeoff is not built")
+        return _empty("marts.rpt_pruning_tradeoff has no rows")
     evaluation = [r for r in rows if r.get("period") == "evaluation"] or rows
     figure = go.Figure()
     curve = sorted(
@@ -210,7 +216,7 @@ def _tradeoff(rows: Rows) -> go.Figure:
 
 def _cadence(rows: Rows) -> go.Figure:
     if not rows:
-        return _empty("marts.rpt_pruning_headline is not built")
+        return _empty("marts.rpt_pruning_headline has no rows")
     headline = rows[0]
     pairs = [
         (name, headline[name], headline[f"{name}_unpruned"])

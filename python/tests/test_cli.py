@@ -5,7 +5,8 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from graphlets.cli import app
-from graphlets.paths import BUNDLED_STORE
+from graphlets.dbt_runner import run_dbt
+from graphlets.paths import BUNDLED_STORE, DataDir
 
 runner = CliRunner()
 
@@ -37,3 +38,16 @@ def test_build_failure_exits_non_zero_with_dbt_message(tmp_path):
     assert result.exit_code == 1
     assert "the build failed" in _text(result)
     assert "max_depth" in _text(result)
+
+
+def test_report_on_a_partial_warehouse_names_the_missing_mart(tmp_path):
+    assert runner.invoke(app, ["ingest", "mlmd", str(BUNDLED_STORE),
+                               "--data-dir", str(tmp_path)]).exit_code == 0
+    data = DataDir(tmp_path)
+    # Only the quarantine marts: the report's figures are not built.
+    assert run_dbt(data, "build", "--select", "+fct_quarantined_rows",
+                   "--indirect-selection", "cautious").success
+    result = runner.invoke(app, ["report", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "is missing from the warehouse" in _text(result)
+    assert not data.report.exists()
