@@ -50,22 +50,29 @@ downstream_executions as (
     where downstream.node_kind = 'execution'
 ),
 
+{#- A push, and when it happened: the end of the execution that produced the pushed
+    PushedModel (the earliest, if several pushed). -#}
 pushes as (
-    select distinct downstream_artifacts.graphlet_id
+    select
+        downstream_artifacts.graphlet_id,
+        min(producer.ended_at_ms) as pushed_at_ms
     from downstream_artifacts
-    left join downstream_executions as producer
-        on downstream_artifacts.graphlet_id = producer.graphlet_id
-        and downstream_artifacts.producer_execution_id = producer.execution_id
+    left join downstream_executions as producer_in_downstream
+        on downstream_artifacts.graphlet_id = producer_in_downstream.graphlet_id
+        and downstream_artifacts.producer_execution_id = producer_in_downstream.execution_id
+    left join executions as producer
+        on downstream_artifacts.producer_execution_id = producer.execution_id
     where downstream_artifacts.artifact_type = 'PushedModel'
         and (
             downstream_artifacts.pushed = 1
             -- No `pushed` flag: a completed deployment in D(T) that produced it.
             or (
                 downstream_artifacts.pushed is null
-                and producer.category = 'deployment'
-                and producer.state = 'COMPLETE'
+                and producer_in_downstream.category = 'deployment'
+                and producer_in_downstream.state = 'COMPLETE'
             )
         )
+    group by downstream_artifacts.graphlet_id
 ),
 
 blessings as (
@@ -107,7 +114,8 @@ final as (
             when blessings.graphlet_id is not null then 'blessed_not_pushed'
             when downstream_activity.execution_count > 0 then 'not_blessed'
             else 'no_evaluation'
-        end as outcome
+        end as outcome,
+        pushes.pushed_at_ms
     from trainers
     inner join later_graphlets on trainers.execution_id = later_graphlets.graphlet_id
     left join pushes on trainers.execution_id = pushes.graphlet_id

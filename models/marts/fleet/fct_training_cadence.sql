@@ -7,42 +7,9 @@ graphlets as (
     select * from {{ ref('fct_graphlets') }}
 ),
 
-members as (
-    select * from {{ ref('fct_graphlet_members') }}
-),
-
-executions as (
-    select * from {{ ref('fct_executions') }}
-),
-
-artifacts as (
-    select * from {{ ref('int_artifacts_produced') }}
-),
-
-flags as (
-    select * from {{ ref('int_artifact_properties_resolved') }}
-    where property_name = 'pushed'
-),
-
-{#- The deployment that pushed: the producer of a PushedModel in D(T) that says
-    pushed = 1 (or carries no flag and was produced by a completed deployment). -#}
-pushing_deployments as (
-    select
-        members.graphlet_id,
-        min(executions.ended_at_ms) as pushed_at_ms
-    from members
-    inner join artifacts on members.mlmd_id = artifacts.artifact_id
-    inner join executions on artifacts.producer_execution_id = executions.execution_id
-    left join flags on artifacts.artifact_id = flags.artifact_id
-    where members.node_kind = 'artifact'
-        and members.role = 'downstream'
-        and artifacts.artifact_type = 'PushedModel'
-        and (
-            flags.number_value = 1
-            or (flags.number_value is null
-                and executions.category = 'deployment' and executions.state = 'COMPLETE')
-        )
-    group by members.graphlet_id
+pushes as (
+    select * from {{ ref('int_graphlet_pushes') }}
+    where is_pushed
 ),
 
 trainings as (
@@ -54,21 +21,19 @@ trainings as (
     from graphlets
 ),
 
-pushes as (
+push_events as (
     select
         'push' as cadence_kind,
-        graphlets.graphlet_id,
-        graphlets.pipeline_name,
-        pushing_deployments.pushed_at_ms as event_at_ms
-    from graphlets
-    inner join pushing_deployments on graphlets.graphlet_id = pushing_deployments.graphlet_id
-    where graphlets.outcome = 'pushed'
+        graphlet_id,
+        pipeline_name,
+        pushed_at_ms as event_at_ms
+    from pushes
 ),
 
 events as (
     select * from trainings
     union all
-    select * from pushes
+    select * from push_events
 ),
 
 sequenced as (

@@ -122,9 +122,11 @@ final as (
         {{ graphlets.ms_to_timestamp('trainers.started_at_ms') }} as trained_at,
         {{ graphlets.ms_to_timestamp('execution_rollup.decided_at_ms') }} as decided_at,
         {{ graphlets.ms_to_timestamp('execution_rollup.finished_at_ms') }} as finished_at,
+        {{ graphlets.ms_to_timestamp('outcomes.pushed_at_ms') }} as pushed_at,
         trainers.started_at_ms as trained_at_ms,
         execution_rollup.decided_at_ms,
         execution_rollup.finished_at_ms,
+        outcomes.pushed_at_ms,
         execution_rollup.execution_count,
         node_rollup.artifact_count,
         {%- for category in categories %}
