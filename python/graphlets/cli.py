@@ -129,12 +129,12 @@ def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -
         raise BuildError(
             f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate` first"
         )
-    counts = {"model": 0, "seed": 0, "test": 0}
+    counts = {"model": 0, "seed": 0, "test": 0, "unit_test": 0}
 
     def on_node(resource_type: str, name: str, status: str, seconds: float) -> None:
         counts[resource_type] = counts.get(resource_type, 0) + 1
         passed = status in ("success", "pass")
-        if resource_type == "test" and passed:
+        if resource_type in ("test", "unit_test") and passed:
             return  # tests are summarised; only failures get a line of their own
         style = "green" if passed else "red"
         console.print(
@@ -146,8 +146,9 @@ def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -
     if not result.success:
         raise BuildError(describe_failures(result))
     console.print(
-        f"built {counts['model']} models and {counts['seed']} seeds, {counts['test']} data "
-        f"tests passed, in {time.perf_counter() - started:.0f} s -> {data.warehouse}"
+        f"built {counts['model']} models and {counts['seed']} seeds; {counts['test']} data "
+        f"tests and {counts['unit_test']} unit tests passed, in "
+        f"{time.perf_counter() - started:.0f} s -> {data.warehouse}"
     )
     print_quarantine_line(console, data)
 
