@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import build
-from mlmd_builder import MLMDBuilder, art
+from mlmd_builder import MLMDBuilder, Run, art
 
 from graphlets.dbt_runner import BuildResult, run_dbt
 from graphlets.paths import DataDir
@@ -27,6 +27,15 @@ SMALL_DEPTH = 6
 
 def t(hours: float, minutes: float = 0) -> int:
     return T0 + int(hours * HOUR + minutes * MINUTE)
+
+
+def ingest_span(b: MLMDBuilder, run: Run, hour: int, span: int) -> tuple[int, int]:
+    """A CsvExampleGen at `hour` (10 min, cost 10) making one Examples of `span`."""
+    execution_id, out = b.execution(
+        "CsvExampleGen", run=run, start=t(hour), end=t(hour, 10), cost=10.0,
+        outputs={"examples": [art("Examples", span=span)]},
+    )
+    return execution_id, out["examples"][0]
 
 
 def x(execution_id: int) -> str:
@@ -67,9 +76,7 @@ def warm_start(b: MLMDBuilder) -> NS:
     (`baseline_model`); neither the old model nor its history joins graphlet 2."""
     c = NS()
     r1, r2 = b.run("warm"), b.run("warm")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
@@ -86,9 +93,7 @@ def warm_start(b: MLMDBuilder) -> NS:
     )
     c.pm1 = o["pushed_model"][0]
 
-    c.eg2, o = b.execution("CsvExampleGen", run=r2, start=t(24), end=t(24, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=2)]})
-    c.e2 = o["examples"][0]
+    c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.t2, o = b.execution(
         "Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
         inputs={"examples": [c.e2], "base_model": [c.m1]}, outputs={"model": ["Model"]},
@@ -169,16 +174,12 @@ def resolvers(b: MLMDBuilder) -> NS:
     trainers; the resolver is bookkeeping of the run and joins both."""
     c = NS()
     r1, r2 = b.run("resolver"), b.run("resolver")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
 
-    c.eg2, o = b.execution("CsvExampleGen", run=r2, start=t(24), end=t(24, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=2)]})
-    c.e2 = o["examples"][0]
+    c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.rs2, _ = b.execution("Resolver", run=r2, start=t(24, 12), end=t(24, 13),
                            outputs={"examples": [c.e1]})
     c.t2a, o = b.execution("Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
@@ -201,21 +202,15 @@ def failed_trainers(b: MLMDBuilder) -> NS:
     CANCELED trainer (no events at all, as MLMD writes it)."""
     c = NS()
     r1, r2, r3, r4 = (b.run("failing") for _ in range(4))
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, _ = b.execution("Trainer", run=r1, state="FAILED", start=t(0, 20), end=t(0, 30),
                           cost=30.0, inputs={"examples": [c.e1]})
-    c.eg2, o = b.execution("CsvExampleGen", run=r2, start=t(24), end=t(24, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=2)]})
-    c.e2 = o["examples"][0]
+    c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.t2, _ = b.execution("Trainer", run=r2, state="RUNNING", start=t(24, 20),
                           inputs={"examples": [c.e2]})
     c.eg3, _ = b.execution("CsvExampleGen", run=r3, state="FAILED", start=t(48), end=t(48, 5),
                            cost=2.0)
-    c.eg4, o = b.execution("CsvExampleGen", run=r4, start=t(72), end=t(72, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=4)]})
-    c.e4 = o["examples"][0]
+    c.eg4, c.e4 = ingest_span(b, r4, 72, span=4)
     c.t4, _ = b.execution("Trainer", run=r4, state="CANCELED", start=t(72, 20), end=t(72, 20))
     return c
 
@@ -224,9 +219,7 @@ def pending_downstream(b: MLMDBuilder) -> NS:
     """The pipeline's last graphlet, its evaluator still RUNNING: pending."""
     c = NS()
     r1 = b.run("pending_ds")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
@@ -240,17 +233,13 @@ def stale_running(b: MLMDBuilder) -> NS:
     applies and the graphlet is not_blessed (D(T) has an execution)."""
     c = NS()
     r1, r2 = b.run("stale_running"), b.run("stale_running")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
     c.v1, _ = b.execution("Evaluator", run=r1, state="RUNNING", start=t(1),
                           inputs={"examples": [c.e1], "model": [c.m1]})
-    c.eg2, o = b.execution("CsvExampleGen", run=r2, start=t(24), end=t(24, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=2)]})
-    c.e2 = o["examples"][0]
+    c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.t2, o = b.execution("Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
                           inputs={"examples": [c.e2]}, outputs={"model": ["Model"]})
     c.m2 = o["model"][0]
@@ -272,9 +261,7 @@ def side_with_runs(b: MLMDBuilder) -> NS:
     c.im1, o = b.execution("Importer", run=r1, start=t(0, 1), end=t(0, 2),
                            outputs={"result": [art("Examples", span=99)]})
     c.imported = o["result"][0]
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.sg1, o = b.execution("StatisticsGen", run=r1, start=t(0, 10), end=t(0, 15), cost=3.0,
                            inputs={"examples": [c.e1]},
                            outputs={"statistics": ["ExampleStatistics"]})
@@ -334,9 +321,7 @@ def two_keys(b: MLMDBuilder) -> NS:
     baseline: not downstream (a boundary input), but a side branch of the run."""
     c = NS()
     r1 = b.run("twokeys")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
@@ -366,9 +351,7 @@ def trainer_output_input(b: MLMDBuilder) -> NS:
     the boundary still stops there (another trainer's output), recorded as external."""
     c = NS()
     r1, r2 = b.run("distill"), b.run("distill")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
@@ -384,18 +367,14 @@ def push_without_flag(b: MLMDBuilder) -> NS:
     next run's Pusher FAILED: not_blessed (D(T) has an execution, nothing blessed)."""
     c = NS()
     r1, r2 = b.run("push_noflag"), b.run("push_noflag")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
     c.p1, o = b.execution("Pusher", run=r1, start=t(1), end=t(1, 5), cost=1.0,
                           inputs={"model": [c.m1]}, outputs={"pushed_model": ["PushedModel"]})
     c.pm1 = o["pushed_model"][0]
-    c.eg2, o = b.execution("CsvExampleGen", run=r2, start=t(24), end=t(24, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=2)]})
-    c.e2 = o["examples"][0]
+    c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.t2, o = b.execution("Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
                           inputs={"examples": [c.e2]}, outputs={"model": ["Model"]})
     c.m2 = o["model"][0]
@@ -408,15 +387,11 @@ def orphan_work(b: MLMDBuilder) -> NS:
     """Data ingested and analysed after the pipeline's last trainer: orphan, wasted."""
     c = NS()
     r1, r2 = b.run("orphan"), b.run("orphan")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
-    c.e1 = o["examples"][0]
+    c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
                           inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
     c.m1 = o["model"][0]
-    c.eg2, o = b.execution("CsvExampleGen", run=r2, start=t(24), end=t(24, 10), cost=10.0,
-                           outputs={"examples": [art("Examples", span=2)]})
-    c.e2 = o["examples"][0]
+    c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.sg2, o = b.execution("StatisticsGen", run=r2, start=t(24, 10), end=t(24, 15), cost=3.0,
                            inputs={"examples": [c.e2]},
                            outputs={"statistics": ["ExampleStatistics"]})
