@@ -9,6 +9,22 @@ from __future__ import annotations
 
 SCHEMA_VERSION = 10
 
+
+def _property_columns(owner_column: str) -> list[tuple[str, str]]:
+    """The three property tables (EAV) differ only in their owner column."""
+    return [
+        (owner_column, "BIGINT"),
+        ("name", "VARCHAR"),
+        ("is_custom_property", "BIGINT"),
+        ("int_value", "BIGINT"),
+        ("double_value", "DOUBLE"),
+        ("string_value", "VARCHAR"),
+        ("byte_value", "BLOB"),
+        ("proto_value", "VARCHAR"),  # base64 text of a google.protobuf.Any
+        ("bool_value", "BIGINT"),
+    ]
+
+
 # table -> [(column, duckdb type)] in MLMD's column order.
 TABLES: dict[str, list[tuple[str, str]]] = {
     "Type": [
@@ -33,17 +49,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("create_time_since_epoch", "BIGINT"),
         ("last_update_time_since_epoch", "BIGINT"),
     ],
-    "ArtifactProperty": [
-        ("artifact_id", "BIGINT"),
-        ("name", "VARCHAR"),
-        ("is_custom_property", "BIGINT"),
-        ("int_value", "BIGINT"),
-        ("double_value", "DOUBLE"),
-        ("string_value", "VARCHAR"),
-        ("byte_value", "BLOB"),
-        ("proto_value", "VARCHAR"),
-        ("bool_value", "BIGINT"),
-    ],
+    "ArtifactProperty": _property_columns("artifact_id"),
     "Execution": [
         ("id", "BIGINT"),
         ("type_id", "BIGINT"),
@@ -53,17 +59,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("create_time_since_epoch", "BIGINT"),
         ("last_update_time_since_epoch", "BIGINT"),
     ],
-    "ExecutionProperty": [
-        ("execution_id", "BIGINT"),
-        ("name", "VARCHAR"),
-        ("is_custom_property", "BIGINT"),
-        ("int_value", "BIGINT"),
-        ("double_value", "DOUBLE"),
-        ("string_value", "VARCHAR"),
-        ("byte_value", "BLOB"),
-        ("proto_value", "VARCHAR"),
-        ("bool_value", "BIGINT"),
-    ],
+    "ExecutionProperty": _property_columns("execution_id"),
     "Event": [
         ("id", "BIGINT"),
         ("artifact_id", "BIGINT"),
@@ -85,17 +81,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("create_time_since_epoch", "BIGINT"),
         ("last_update_time_since_epoch", "BIGINT"),
     ],
-    "ContextProperty": [
-        ("context_id", "BIGINT"),
-        ("name", "VARCHAR"),
-        ("is_custom_property", "BIGINT"),
-        ("int_value", "BIGINT"),
-        ("double_value", "DOUBLE"),
-        ("string_value", "VARCHAR"),
-        ("byte_value", "BLOB"),
-        ("proto_value", "VARCHAR"),
-        ("bool_value", "BIGINT"),
-    ],
+    "ContextProperty": _property_columns("context_id"),
     "ParentContext": [("context_id", "BIGINT"), ("parent_context_id", "BIGINT")],
     "Attribution": [("id", "BIGINT"), ("context_id", "BIGINT"), ("artifact_id", "BIGINT")],
     "Association": [("id", "BIGINT"), ("context_id", "BIGINT"), ("execution_id", "BIGINT")],
@@ -104,14 +90,17 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 
 # Columns a store older than schema version 10 may lack (filled with NULL on load).
 # Tables a store from schema version 6 on always has; ParentType/ParentContext came in 6.
+# byte_value came with schema version 7, proto_value and bool_value with 10.
+_LATER_PROPERTY_VALUES = {"byte_value", "proto_value", "bool_value"}
 OPTIONAL_COLUMNS: dict[str, set[str]] = {
     "Type": {"version", "description", "input_type", "output_type", "external_id"},
     "Artifact": {"external_id", "name"},
     "Execution": {"external_id", "name"},
     "Context": {"external_id"},
-    "ArtifactProperty": {"byte_value", "proto_value", "bool_value"},
-    "ExecutionProperty": {"byte_value", "proto_value", "bool_value"},
-    "ContextProperty": {"byte_value", "proto_value", "bool_value"},
+    **{
+        table: _LATER_PROPERTY_VALUES
+        for table in ("ArtifactProperty", "ExecutionProperty", "ContextProperty")
+    },
 }
 
 # Oldest schema version whose stores the loaders accept (ParentType/ParentContext exist).
