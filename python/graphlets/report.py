@@ -71,11 +71,8 @@ class Marts:
             ).fetchall()
         }
 
-    def has(self, table: str) -> bool:
-        return table in self.tables
-
     def rows(self, table: str, where: str = "true", order: str = "1") -> Rows:
-        if not self.has(table):
+        if table not in self.tables:
             raise MissingMartError(
                 f"marts.{table} is missing from the warehouse: run `graphlets build`"
             )
@@ -178,34 +175,31 @@ def _waste_bars(rows: Rows, x_title: str) -> go.Figure:
     return _layout(figure, x_title, "cost")
 
 
-def _tradeoff(rows: Rows) -> go.Figure:
-    if not rows:
+def _tradeoff(evaluation: Rows) -> go.Figure:
+    """The evaluation period's trade-off: the model's threshold sweep as a curve (rows
+    come ordered by threshold), each baseline as one point."""
+    if not evaluation:
         return _empty("marts.rpt_pruning_tradeoff has no rows")
-    evaluation = [r for r in rows if r.get("period") == "evaluation"] or rows
     figure = go.Figure()
-    curve = sorted(
-        (r for r in evaluation if r.get("policy") == "model"),
-        key=lambda r: (r.get("pushes_lost_share") or 0, r.get("waste_avoided_share") or 0),
-    )
-    if curve:
-        figure.add_trace(
-            go.Scatter(
-                x=[r.get("pushes_lost_share") for r in curve],
-                y=[r.get("waste_avoided_share") for r in curve],
-                text=[f"threshold {r.get('threshold')}" for r in curve],
-                mode="lines+markers",
-                name="learned policy (thresholds)",
-            )
+    curve = [r for r in evaluation if r["policy"] == "model"]
+    figure.add_trace(
+        go.Scatter(
+            x=[r["pushes_lost_share"] for r in curve],
+            y=[r["waste_avoided_share"] for r in curve],
+            text=[f"threshold {r['threshold']}" for r in curve],
+            mode="lines+markers",
+            name="learned policy (thresholds)",
         )
+    )
     for r in evaluation:
-        if r.get("policy") != "model":
+        if r["policy"] != "model":
             figure.add_trace(
                 go.Scatter(
-                    x=[r.get("pushes_lost_share")],
-                    y=[r.get("waste_avoided_share")],
+                    x=[r["pushes_lost_share"]],
+                    y=[r["waste_avoided_share"]],
                     mode="markers",
                     marker={"size": 12, "symbol": "diamond"},
-                    name=str(r.get("policy")),
+                    name=r["policy"],
                 )
             )
     _layout(figure, "share of pushes lost", "share of prunable wasted cost avoided")
@@ -357,7 +351,9 @@ def _charts(marts: Marts) -> list[Chart]:
             "pruning-tradeoff",
             "Pruning",
             "Pruning trade-off (evaluation period)",
-            lambda: _tradeoff(marts.rows("rpt_pruning_tradeoff")),
+            lambda: _tradeoff(
+                marts.rows("rpt_pruning_tradeoff", "period = 'evaluation'", "policy, threshold")
+            ),
             "Each point of the line is one threshold of the learned policy; "
             "diamonds are baselines.",
         ),
