@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from graphlets.paths import DATA_DIR_ENV, PROJECT_DIR, DataDir
@@ -58,8 +59,6 @@ def _node_finished_callback(on_node: NodeCallback | None) -> Callable[[Any], Non
         started, finished = node.node_started_at, node.node_finished_at
         seconds = 0.0
         if started and finished:
-            from datetime import datetime
-
             seconds = (
                 datetime.fromisoformat(finished) - datetime.fromisoformat(started)
             ).total_seconds()

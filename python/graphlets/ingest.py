@@ -32,6 +32,10 @@ _ARROW_TYPES = {
 }
 
 
+# The Python values sqlite3 hands back that fit each column type (used to name a bad one).
+_PYTHON_TYPES = {"BIGINT": (int,), "DOUBLE": (int, float), "VARCHAR": (str,), "BLOB": (bytes,)}
+
+
 class IngestError(ValueError):
     """A store or export that cannot be loaded; the message says exactly what is wrong."""
 
@@ -88,15 +92,11 @@ def _to_arrow(table: str, column: str, values: list, kind: str) -> pa.Array:
     try:
         return pa.array(values, type=_ARROW_TYPES[kind])
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as error:
-        bad = next((v for v in values if v is not None and _wrong_type(v, kind)), None)
+        fits = _PYTHON_TYPES[kind]
+        bad = next((v for v in values if v is not None and type(v) not in fits), None)
         raise IngestError(
             f"table {table}, column {column}: expected {kind} values, found {bad!r}"
         ) from error
-
-
-def _wrong_type(value: object, kind: str) -> bool:
-    expected = {"BIGINT": int, "DOUBLE": (int, float), "VARCHAR": str, "BLOB": bytes}[kind]
-    return not isinstance(value, expected) or isinstance(value, bool) and kind != "BIGINT"
 
 
 def _sqlite_batches(
