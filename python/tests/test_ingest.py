@@ -174,3 +174,13 @@ def test_files_ingest_needs_the_core_tables(tmp_path):
     (tmp_path / "export").mkdir()
     with pytest.raises(IngestError, match="no export for table"):
         ingest_files(tmp_path / "export", tmp_path / "raw")
+
+
+def test_sqlite_value_of_the_wrong_type_is_named(tmp_path):
+    store = tmp_path / "typo.sqlite"
+    shutil.copy(STORE, store)
+    with sqlite3.connect(store) as con:
+        con.execute("UPDATE Execution SET last_known_state = 'done' WHERE id = 3")
+    with pytest.raises(IngestError, match="table Execution, column last_known_state: .*'done'"):
+        ingest_sqlite(store, tmp_path / "raw")
+    assert not (tmp_path / "raw").exists()
