@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import plotly.graph_objects as go
 
+from graphlets.export import mart_names
 from graphlets.paths import DataDir
 
 #: Captures script errors and console.error calls into the page, so a headless browser's
@@ -64,12 +65,7 @@ class Marts:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.tables = {
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
+        self.tables = set(mart_names(con))
 
     def rows(self, table: str, where: str = "true", order: str = "1") -> Rows:
         if table not in self.tables:
