@@ -4,7 +4,7 @@
     `data_structure` is the sorted set of their distinct execution types.
     Drift and anomaly figures are the numeric properties (int or double) of the
     artifacts those members produced whose name contains `drift` or `anomal`. -#}
-{%- set drift_threshold = var('drift_score_threshold', 0.1) -%}
+{%- set drift_threshold = var('drift_score_threshold') -%}
 with
 
 members as (

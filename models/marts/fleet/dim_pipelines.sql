@@ -1,8 +1,8 @@
 {#- One row per pipeline: when it was active, how often it trained and pushed, what it
     cost and wasted, and its model type and feature count where the store records them
     (spec section 5). -#}
-{%- set model_type_properties = var('model_type_properties', ['model_type', 'model_class', 'estimator_type']) -%}
-{%- set feature_count_properties = var('feature_count_properties', ['feature_count', 'num_features', 'n_features']) -%}
+{%- set model_type_properties = var('model_type_properties') -%}
+{%- set feature_count_properties = var('feature_count_properties') -%}
 with
 
 executions as (
@@ -17,8 +17,9 @@ members as (
     select * from {{ ref('fct_graphlet_members') }}
 ),
 
-waste as (
-    select * from {{ ref('fct_execution_waste') }}
+waste_by_pipeline as (
+    select * from {{ ref('rpt_waste_breakdown') }}
+    where breakdown = 'pipeline'
 ),
 
 execution_properties as (
@@ -50,16 +51,6 @@ training as (
         count(*) filter (where outcome = 'pending') as pending_graphlet_count,
         count(*) filter (where outcome = 'training_failed') as failed_training_count
     from graphlets
-    group by pipeline_name
-),
-
-costs as (
-    select
-        pipeline_name,
-        sum(cost) as total_cost,
-        coalesce(sum(cost) filter (where waste_status = 'wasted'), 0) as wasted_cost,
-        coalesce(sum(cost) filter (where waste_status = 'pending'), 0) as pending_cost
-    from waste
     group by pipeline_name
 ),
 
@@ -155,15 +146,16 @@ final as (
         coalesce(training.failed_training_count, 0) as failed_training_count,
         cast(training.push_count as double)
             / nullif(training.graphlet_count - training.pending_graphlet_count, 0) as push_rate,
-        costs.total_cost,
-        costs.wasted_cost,
-        costs.wasted_cost / nullif(costs.total_cost - costs.pending_cost, 0) as waste_share,
+        waste_by_pipeline.total_cost,
+        waste_by_pipeline.wasted_cost,
+        waste_by_pipeline.waste_share,
         latest_model_type.model_type,
         coalesce(model_type_variety.model_type_count, 0) as model_type_count,
         cast(latest_feature_count.feature_count as bigint) as feature_count
     from activity
     left join training on activity.pipeline_name = training.pipeline_name
-    left join costs on activity.pipeline_name = costs.pipeline_name
+    left join waste_by_pipeline
+        on activity.pipeline_name = waste_by_pipeline.breakdown_value
     left join latest_model_type
         on activity.pipeline_name = latest_model_type.pipeline_name
         and latest_model_type.recency = 1
