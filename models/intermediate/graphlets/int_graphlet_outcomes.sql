@@ -90,15 +90,6 @@ downstream_activity as (
     group by graphlet_id
 ),
 
-later_graphlets as (
-    select
-        execution_id as graphlet_id,
-        lead(execution_id) over (
-            partition by pipeline_name order by started_at_ms, execution_id
-        ) is not null as has_later_graphlet
-    from trainers
-),
-
 final as (
     select
         trainers.execution_id as graphlet_id,
@@ -106,7 +97,7 @@ final as (
             when trainers.state in ('FAILED', 'CANCELED') then 'training_failed'
             when trainers.state in ('RUNNING', 'NEW') then 'pending'
             when pushes.graphlet_id is not null then 'pushed'
-            when not later_graphlets.has_later_graphlet
+            when trainers.next_graphlet_id is null
                 and (
                     coalesce(downstream_activity.execution_count, 0) = 0
                     or downstream_activity.unfinished_count > 0
@@ -117,7 +108,6 @@ final as (
         end as outcome,
         pushes.pushed_at_ms
     from trainers
-    inner join later_graphlets on trainers.execution_id = later_graphlets.graphlet_id
     left join pushes on trainers.execution_id = pushes.graphlet_id
     left join blessings on trainers.execution_id = blessings.graphlet_id
     left join downstream_activity on trainers.execution_id = downstream_activity.graphlet_id

@@ -13,9 +13,7 @@ trainers as (
 ordered_graphlets as (
     select
         execution_id as graphlet_id,
-        lag(execution_id) over (
-            partition by pipeline_name order by started_at_ms, execution_id
-        ) as previous_graphlet_id
+        previous_graphlet_id
     from trainers
 ),
 
