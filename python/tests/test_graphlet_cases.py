@@ -38,6 +38,15 @@ def ingest_span(b: MLMDBuilder, run: Run, hour: int, span: int) -> tuple[int, in
     return execution_id, out["examples"][0]
 
 
+def train(b: MLMDBuilder, run: Run, hour: int, examples: int) -> tuple[int, int]:
+    """A Trainer at `hour` + 20 min (30 min, cost 100) on `examples`, making one Model."""
+    execution_id, out = b.execution(
+        "Trainer", run=run, start=t(hour, 20), end=t(hour, 50), cost=100.0,
+        inputs={"examples": [examples]}, outputs={"model": ["Model"]},
+    )
+    return execution_id, out["model"][0]
+
+
 def x(execution_id: int) -> str:
     return f"execution:{execution_id}"
 
@@ -77,9 +86,7 @@ def warm_start(b: MLMDBuilder) -> NS:
     c = NS()
     r1, r2 = b.run("warm"), b.run("warm")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.v1, o = b.execution(
         "Evaluator", run=r1, start=t(1), end=t(1, 10), cost=5.0,
         inputs={"examples": [c.e1], "model": [c.m1]},
@@ -175,9 +182,7 @@ def resolvers(b: MLMDBuilder) -> NS:
     c = NS()
     r1, r2 = b.run("resolver"), b.run("resolver")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
 
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.rs2, _ = b.execution("Resolver", run=r2, start=t(24, 12), end=t(24, 13),
@@ -220,9 +225,7 @@ def pending_downstream(b: MLMDBuilder) -> NS:
     c = NS()
     r1 = b.run("pending_ds")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.v1, _ = b.execution("Evaluator", run=r1, state="RUNNING", start=t(1),
                           inputs={"examples": [c.e1], "model": [c.m1]})
     return c
@@ -234,15 +237,11 @@ def stale_running(b: MLMDBuilder) -> NS:
     c = NS()
     r1, r2 = b.run("stale_running"), b.run("stale_running")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.v1, _ = b.execution("Evaluator", run=r1, state="RUNNING", start=t(1),
                           inputs={"examples": [c.e1], "model": [c.m1]})
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
-    c.t2, o = b.execution("Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
-                          inputs={"examples": [c.e2]}, outputs={"model": ["Model"]})
-    c.m2 = o["model"][0]
+    c.t2, c.m2 = train(b, r2, 24, c.e2)
     c.v2, o = b.execution(
         "Evaluator", run=r2, start=t(25), end=t(25, 10), cost=5.0,
         inputs={"examples": [c.e2], "model": [c.m2]},
@@ -322,9 +321,7 @@ def two_keys(b: MLMDBuilder) -> NS:
     c = NS()
     r1 = b.run("twokeys")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.v1, o = b.execution(
         "Evaluator", run=r1, start=t(1), end=t(1, 10), cost=5.0,
         inputs={"examples": [c.e1], "model": [c.m1], "baseline_model": [c.m1]},
@@ -352,9 +349,7 @@ def trainer_output_input(b: MLMDBuilder) -> NS:
     c = NS()
     r1, r2 = b.run("distill"), b.run("distill")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.t2, o = b.execution("Trainer", run=r2, start=t(24), end=t(24, 30), cost=100.0,
                           inputs={"examples": [c.e1], "teacher_model": [c.m1]},
                           outputs={"model": ["Model"]})
@@ -368,16 +363,12 @@ def push_without_flag(b: MLMDBuilder) -> NS:
     c = NS()
     r1, r2 = b.run("push_noflag"), b.run("push_noflag")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.p1, o = b.execution("Pusher", run=r1, start=t(1), end=t(1, 5), cost=1.0,
                           inputs={"model": [c.m1]}, outputs={"pushed_model": ["PushedModel"]})
     c.pm1 = o["pushed_model"][0]
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
-    c.t2, o = b.execution("Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
-                          inputs={"examples": [c.e2]}, outputs={"model": ["Model"]})
-    c.m2 = o["model"][0]
+    c.t2, c.m2 = train(b, r2, 24, c.e2)
     c.p2, _ = b.execution("Pusher", run=r2, state="FAILED", start=t(25), end=t(25, 5),
                           cost=1.0, inputs={"model": [c.m2]})
     return c
@@ -388,9 +379,7 @@ def orphan_work(b: MLMDBuilder) -> NS:
     c = NS()
     r1, r2 = b.run("orphan"), b.run("orphan")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
-    c.m1 = o["model"][0]
+    c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.sg2, o = b.execution("StatisticsGen", run=r2, start=t(24, 10), end=t(24, 15), cost=3.0,
                            inputs={"examples": [c.e2]},
