@@ -17,20 +17,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from graphlets import mlmd_schema
+from graphlets.mlmd_schema import ARROW_TYPES, arrow_schema
 
 Progress = Callable[[str, int], None]
 
 # A store needs these to mean anything; the others may be absent and load empty.
 REQUIRED_TABLES = ("Type", "Artifact", "Execution", "Event", "EventPath")
 SQLITE_BATCH_ROWS = 200_000
-
-_ARROW_TYPES = {
-    "BIGINT": pa.int64(),
-    "VARCHAR": pa.string(),
-    "DOUBLE": pa.float64(),
-    "BLOB": pa.binary(),
-}
-
 
 # The Python values sqlite3 hands back that fit each column type (used to name a bad one).
 _PYTHON_TYPES = {"BIGINT": (int,), "DOUBLE": (int, float), "VARCHAR": (str,), "BLOB": (bytes,)}
@@ -50,10 +43,6 @@ class IngestSummary:
     @property
     def rows_total(self) -> int:
         return sum(self.rows_by_table.values())
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in mlmd_schema.TABLES[table]])
 
 
 def _swap_in(staging: Path, raw_dir: Path) -> None:
@@ -90,7 +79,7 @@ def _to_arrow(table: str, column: str, values: list, kind: str) -> pa.Array:
         # MLMD stores a proto value as base64 *text* in a BLOB column.
         values = [v.decode("ascii") if isinstance(v, bytes) else v for v in values]
     try:
-        return pa.array(values, type=_ARROW_TYPES[kind])
+        return pa.array(values, type=ARROW_TYPES[kind])
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as error:
         fits = _PYTHON_TYPES[kind]
         bad = next((v for v in values if v is not None and type(v) not in fits), None)

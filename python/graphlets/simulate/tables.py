@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pyarrow as pa
 
-from ..mlmd_schema import SCHEMA_VERSION, TABLES
+from ..mlmd_schema import ARROW_TYPES, SCHEMA_VERSION, TABLES, arrow_schema
 from . import strings
 from .components import (
     BLESSRES,
@@ -46,13 +46,7 @@ from .components import (
 from .fleet import TFX_VERSIONS, Fleet
 from .runs import Runs
 
-ARROW = {"BIGINT": pa.int64(), "VARCHAR": pa.string(), "DOUBLE": pa.float64(),
-         "BLOB": pa.binary()}
 ROOT = "gs://fleet-ml-pipelines"
-
-
-def schema_of(table: str) -> pa.Schema:
-    return pa.schema([(c, ARROW[t]) for c, t in TABLES[table]])
 
 
 def make_table(table: str, cols: dict[str, pa.Array | np.ndarray | None], n: int) -> pa.Table:
@@ -60,12 +54,12 @@ def make_table(table: str, cols: dict[str, pa.Array | np.ndarray | None], n: int
     for name, typ in TABLES[table]:
         col = cols.get(name)
         if col is None:
-            arrays.append(pa.nulls(n, ARROW[typ]))
+            arrays.append(pa.nulls(n, ARROW_TYPES[typ]))
         elif isinstance(col, np.ndarray):
-            arrays.append(pa.array(col, type=ARROW[typ]))
+            arrays.append(pa.array(col, type=ARROW_TYPES[typ]))
         else:
-            arrays.append(col.cast(ARROW[typ]))
-    return pa.Table.from_arrays(arrays, schema=schema_of(table))
+            arrays.append(col.cast(ARROW_TYPES[typ]))
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
 class Props:
