@@ -239,9 +239,11 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
     standard(SCHEMA, oc[:, STATS])
     standard(EXVAL, oc[:, STATS] | oc[:, SCHEMA])
     resolver(SPANRES, oc[:, EXGEN])
-    standard(TRANSFORM, oc[:, EXGEN] | oc[:, SCHEMA],
+    # The trainer code shares Transform's module directory, so TFX packs both into one
+    # wheel whose hash is in `module_path`: new trainer code misses Transform's cache too.
+    standard(TRANSFORM, oc[:, EXGEN] | oc[:, SCHEMA] | code_change,
              (stop == STOP_TRANSFORM) & (transform_stop_slot == TRANSFORM))
-    standard(TUNER, oc[:, TRANSFORM] | oc[:, SCHEMA])
+    standard(TUNER, oc[:, TRANSFORM] | oc[:, SCHEMA] | code_change)
     # Importer: the first import publishes a new artifact, later ones are CACHED re-imports.
     pres = present[:, HPIMPORT] & alive
     changed_now = _group_count(pres, pstart) == 1
