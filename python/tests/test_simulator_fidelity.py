@@ -99,3 +99,5 @@ def test_cache_contexts_hold_what_real_ones_hold(fingerprints):
     real, sim = fingerprints
     assert real["cache_contexts"] - {RECOMPUTED_THEN_HIT} <= sim["cache_contexts"]
     assert RECOMPUTED_THEN_HIT in real["cache_contexts"]
+    # a recomputation with caching off joins the context of the execution it repeats
+    assert any(has_recomputation for has_recomputation, _, _ in sim["cache_contexts"])

@@ -515,15 +515,14 @@ def _module_paths(fleet: Fleet, pipe: np.ndarray, version: np.ndarray, module: s
     """`module@<root>/_wheels/tfx_user_code_<Component>-0.0+<hash>-...whl`: TFX packs the
     module's directory into one wheel whose hash is the same for every component using it,
     so a new version of the trainer code changes Transform's module_path too."""
-    key = pipe.astype(np.int64) * (int(version.max(initial=0)) + 1) + version
-    uniq, inv = np.unique(key, return_inverse=True)
     width = int(version.max(initial=0)) + 1
-    wheels = [
-        f"{module}@{ROOT}/{fleet.names[k // width]}/_wheels/tfx_user_code_{component}-0.0+"
-        + hashlib.sha256(f"{fleet.names[k // width]}:{k % width}".encode()).hexdigest()
-        + "-py3-none-any.whl"
-        for k in uniq.tolist()
-    ]
+    uniq, inv = np.unique(pipe.astype(np.int64) * width + version, return_inverse=True)
+    wheels = []
+    for key in uniq.tolist():
+        name = fleet.names[key // width]
+        digest = hashlib.sha256(f"{name}:{key % width}".encode()).hexdigest()
+        wheels.append(f"{module}@{ROOT}/{name}/_wheels/tfx_user_code_{component}-0.0+{digest}"
+                      "-py3-none-any.whl")
     return strings.lookup(wheels, inv)
 
 
