@@ -56,6 +56,13 @@ PARTS: dict[str, str] = {
         join contexts child on child.id = pc.context_id
         join contexts parent on parent.id = pc.parent_context_id
     """,
+    # Node ids (the part of a node context's name after `<pipeline>.`) per execution type.
+    "node_ids": """
+        select distinct x.cls, split_part(c.name, '.', -1) as node_id
+        from executions x
+        join Association a on a.execution_id = x.id
+        join contexts c on c.id = a.context_id and c.context_type = 'node'
+    """,
     # Which context types an execution of a type and state is associated with.
     "associations": """
         select distinct cls, state, coalesce(context_types, '(none)') from (

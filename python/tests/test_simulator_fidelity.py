@@ -66,6 +66,15 @@ def test_same_store_wide_parts(fingerprints, part):
     assert sim[part] == real[part]
 
 
+def test_same_node_ids_per_type(fingerprints):
+    real, sim = fingerprints
+    classes = {cls for cls, _ in real["node_ids"]}
+    simulated = {row for row in sim["node_ids"] if row[0] in classes}
+    assert real["node_ids"] <= simulated
+    # components are named after their class; only resolvers are named by the user
+    assert {cls for cls, _ in simulated - real["node_ids"]} == {"Resolver"}
+
+
 def test_same_associations_per_type_and_state(fingerprints):
     real, sim = fingerprints
     pairs = _shared_pairs(real, sim)

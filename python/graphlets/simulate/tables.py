@@ -24,6 +24,7 @@ from .components import (
     EXAMPLE_GENS,
     EXEC_TYPE,
     EXGEN,
+    EXGEN_NODE_IDS,
     EXVAL,
     FAILED,
     HPIMPORT,
@@ -208,8 +209,10 @@ def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
     hp = a_slot == HPIMPORT
     a_uri_exec = np.where(hp, tuner_exec[a_pipe], a_uri_exec)
     node_key = [f"{NODE_IDS[s]}/{k}" for s in range(NS) for k in out_keys]
+    node_key += [f"{node}/examples" for node in EXGEN_NODE_IDS]
     nk = a_slot * len(out_keys) + key_code[a_slot, a_j]
     nk = np.where(hp, TUNER * len(out_keys) + out_keys.index("best_hyperparameters"), nk)
+    nk = np.where(a_slot == EXGEN, NS * len(out_keys) + fleet.exgen_kind[a_pipe], nk)
     pipe_root = strings.lookup([f"{ROOT}/{p}" for p in pipe_names], a_pipe)
     a_uri = strings.join(pipe_root, strings.lookup(node_key, nk), a_uri_exec, sep="/")
     out["Artifact"] = make_table("Artifact", {
@@ -403,7 +406,9 @@ def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
     c_key_s = np.concatenate(uniqs)[c_order]
     c_type = np.array([tid[n] for n in CONTEXT_TYPES])[c_rank_s]
     run_us = runs.start_ms * 1000 + run_rank % 1000
-    node_names = [f"{p}.{NODE_IDS[s]}" for p in pipe_names for s in range(NS)]
+    node_names = [f"{p}.{EXGEN_NODE_IDS[kind] if s == EXGEN else NODE_IDS[s]}"
+                  for p, kind in zip(pipe_names, fleet.exgen_kind.tolist(), strict=True)
+                  for s in range(NS)]
     pieces, where = [], []
     for rank in range(4):
         rows_r = np.nonzero(c_rank_s == rank)[0]
