@@ -87,7 +87,12 @@ class Props:
             return make_table(table, {}, 0)
         names = sorted({c[1] for c in self.chunks})
         rank = {n: i for i, n in enumerate(names)}
-        owners, name_codes, custom, ints, dbls, strs = [], [], [], [], [], []
+        owners, name_codes, custom, ints, dbls = [], [], [], [], []
+        # Strings as codes into one array of values: a constant is stored once, and only the
+        # final column is materialised (the paper preset's peak memory is here).
+        str_values: list[pa.Array] = []
+        str_codes: list[np.ndarray] = []
+        n_values = 0
         for owner, name, cust, kind, value in self.chunks:
             n = owner.size
             owners.append(owner)
@@ -95,30 +100,42 @@ class Props:
             custom.append(np.full(n, cust, dtype=np.int64))
             iv = pa.nulls(n, pa.int64())
             dv = pa.nulls(n, pa.float64())
-            sv = pa.nulls(n, pa.string())
+            codes = np.full(n, -1, dtype=np.int64)
             if kind == "int":
                 iv = pa.array(np.broadcast_to(np.asarray(value, dtype=np.int64), (n,)))
             elif kind == "double":
                 dv = pa.array(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)))
             elif isinstance(value, str):
-                sv = strings.const(value, n)
+                str_values.append(pa.array([value], pa.string()))
+                codes[:] = n_values
+                n_values += 1
             else:
                 assert isinstance(value, pa.Array)
-                sv = value
+                str_values.append(value.cast(pa.string()))
+                codes = n_values + np.arange(n, dtype=np.int64)
+                n_values += n
             ints.append(iv)
             dbls.append(dv)
-            strs.append(sv)
+            str_codes.append(codes)
+        self.chunks = []
+        values = pa.concat_arrays(str_values) if str_values else pa.array([], pa.string())
+        del str_values
         own = np.concatenate(owners)
         nc = np.concatenate(name_codes)
         cu = np.concatenate(custom)
         order = np.lexsort((cu, nc, own))
         take = pa.array(order)
+        codes = np.concatenate(str_codes)[order]
+        missing = codes < 0
+        string_value = pa.DictionaryArray.from_arrays(
+            pa.array(np.where(missing, 0, codes), mask=missing if missing.any() else None),
+            values).cast(pa.string())
         cols = {
             owner_col: own[order], "name": strings.lookup(names, nc[order]),
             "is_custom_property": cu[order],
             "int_value": pa.concat_arrays(ints).take(take),
             "double_value": pa.concat_arrays(dbls).take(take),
-            "string_value": pa.concat_arrays([s.cast(pa.string()) for s in strs]).take(take),
+            "string_value": string_value,
         }
         return make_table(table, cols, own.size)
 
