@@ -105,6 +105,17 @@ PARTS: dict[str, str] = {
         where c.context_type = 'execution_cache'
         group by c.id
     """,
+    # Properties per artifact type: name, typed or custom, value kind.
+    "artifact_properties": """
+        select distinct t.name, p.name, p.is_custom_property,
+            case when starts_with(p.string_value, 'mlmd-struct::') then 'struct'
+                 when p.int_value is not null then 'int'
+                 when p.double_value is not null then 'double'
+                 when p.string_value is not null then 'string' end as value_kind
+        from ArtifactProperty p
+        join Artifact a on a.id = p.artifact_id
+        join Type t on t.id = a.type_id
+    """,
     # `span` and `blessed` on the data artifacts: typed or custom, value kind, and the
     # value where TFX writes a constant (a typed span of 0 on statistics and anomalies).
     "data_artifact_properties": """

@@ -24,6 +24,8 @@ Fingerprint = dict[str, set[tuple]]
 # Differences that remain, and why (docs/simulator.md, "Real TFX 1.16").
 # The simulator's cost stand-in: real TFX records no compute cost at all.
 SIMULATOR_ONLY_PROPERTIES = {"cpu_seconds"}
+# The simulator's drift figures, where a TFX user would record them.
+SIMULATOR_ONLY_ARTIFACT_PROPERTIES = {"drift_score", "num_anomalies"}
 # One artifact as candidate and baseline: TFX merges the two keys into one event with a
 # 4-step path. The real store never evaluated a model against itself.
 MERGED_PATH = ("Evaluator", 3, 3, "key/index/key/index")
@@ -87,6 +89,22 @@ def test_same_execution_properties_per_type_and_state(fingerprints):
     simulated = {row for row in _on_shared_pairs(sim["execution_properties"], pairs)
                  if row[2] not in SIMULATOR_ONLY_PROPERTIES}
     assert simulated == real["execution_properties"]
+
+
+def test_same_artifact_properties_per_type(fingerprints):
+    real, sim = fingerprints
+    types = {row[0] for row in real["artifact_properties"]}
+    simulated = {row for row in sim["artifact_properties"]
+                 if row[0] in types and row[1] not in SIMULATOR_ONLY_ARTIFACT_PROPERTIES}
+    assert simulated == real["artifact_properties"] - _not_simulated_types(real, sim)
+
+
+def _not_simulated_types(real: Fingerprint, sim: Fingerprint) -> set[tuple]:
+    """Rows of artifact types the simulator never writes (Transform's analysis outputs)."""
+    simulated_types = {row[0] for row in sim["artifact_properties"]}
+    missing = {row for row in real["artifact_properties"] if row[0] not in simulated_types}
+    assert {row[0] for row in missing} == {"TransformCache"}
+    return missing
 
 
 def test_same_event_shapes_per_type_and_state(fingerprints):

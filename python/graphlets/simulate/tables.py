@@ -53,6 +53,11 @@ from .runs import Runs
 ARROW = {"BIGINT": pa.int64(), "VARCHAR": pa.string(), "DOUBLE": pa.float64(),
          "BLOB": pa.binary()}
 ROOT = "gs://fleet-ml-pipelines"
+# StatisticsGen's `sample_rate_by_split`, a JSON value TFX 1.16 stores as a Struct
+# {"__value__": "{\"eval\": 1.0, \"train\": 1.0}"} (copied from a real store).
+SAMPLE_RATE_BY_SPLIT = (
+    "mlmd-struct::CioKCV9fdmFsdWVfXxIdGht7ImV2YWwiOiAxLjAsICJ0cmFpbiI6IDEuMH0="
+)
 
 
 def schema_of(table: str) -> pa.Schema:
@@ -647,6 +652,7 @@ def _artifact_props(fleet: Fleet, runs: Runs, a_id: np.ndarray, a_run: np.ndarra
     props = Props()
     tfx = strings.lookup(TFX_VERSIONS, fleet.tfx_version[a_pipe])
     props.add(a_id, "tfx_version", 1, "str", tfx)
+    props.add(a_id, "is_external", 1, "int", 0)
     splits = '["train", "eval"]'
 
     def rows(s: int, j: int = 0) -> np.ndarray:
@@ -665,6 +671,8 @@ def _artifact_props(fleet: Fleet, runs: Runs, a_id: np.ndarray, a_run: np.ndarra
     r = rows(STATS)
     props.add(a_id[r], "span", 0, "int", 0)
     props.add(a_id[r], "split_names", 0, "str", splits)
+    props.add(a_id[r], "sample_rate_by_split", 1, "str", SAMPLE_RATE_BY_SPLIT)
+    props.add(a_id[r], "stats_dashboard_link", 1, "str", "")
     props.add(a_id[r], "drift_score", 1, "double", np.round(runs.drift[a_run[r]], 4))
     r = rows(EXVAL)
     anomalies = runs.anomalies[a_run[r]]
