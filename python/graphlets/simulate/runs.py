@@ -308,9 +308,11 @@ def _run_to_trainer(ex: _Executions, fleet: Fleet, draws: _Draws) -> np.ndarray:
     ex.standard(SCHEMA, oc[:, STATS])
     ex.standard(EXVAL, oc[:, STATS] | oc[:, SCHEMA])
     ex.resolver(SPANRES, oc[:, EXGEN])
-    ex.standard(TRANSFORM, oc[:, EXGEN] | oc[:, SCHEMA],
+    # The trainer code shares Transform's module directory, so TFX packs both into one
+    # wheel whose hash is in `module_path`: new trainer code misses Transform's cache too.
+    ex.standard(TRANSFORM, oc[:, EXGEN] | oc[:, SCHEMA] | draws.code_change,
                 (stop == STOP_TRANSFORM) & (transform_stop_slot == TRANSFORM))
-    ex.standard(TUNER, oc[:, TRANSFORM] | oc[:, SCHEMA])
+    ex.standard(TUNER, oc[:, TRANSFORM] | oc[:, SCHEMA] | draws.code_change)
     ex.importer(HPIMPORT)
     ex.resolver(WARMRES, np.zeros(runs.n, dtype=bool))
     trainer_changed = (oc[:, TRANSFORM] | oc[:, SCHEMA] | oc[:, TUNER] | oc[:, HPIMPORT]
