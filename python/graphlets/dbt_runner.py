@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from graphlets.paths import DATA_DIR_ENV, PROJECT_DIR, DataDir
+
+# The DuckDB file dbt-duckdb writes (profiles.yml); unset, it is the data dir's warehouse.
+WAREHOUSE_ENV = "GRAPHLETS_WAREHOUSE"
 
 NodeCallback = Callable[[str, str, str, float], None]
 
@@ -39,16 +44,18 @@ class BuildResult:
 
 
 @contextmanager
-def _dbt_environment(data: DataDir) -> Iterator[None]:
-    previous = os.environ.get(DATA_DIR_ENV)
-    os.environ[DATA_DIR_ENV] = str(data.root)
+def _dbt_environment(data: DataDir, warehouse: Path | None) -> Iterator[None]:
+    settings = {DATA_DIR_ENV: str(data.root), WAREHOUSE_ENV: str(warehouse or data.warehouse)}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(DATA_DIR_ENV, None)
-        else:
-            os.environ[DATA_DIR_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _node_finished_callback(on_node: NodeCallback | None) -> Callable[[Any], None]:
@@ -84,9 +91,11 @@ def run_dbt(
     *args: str,
     variables: dict[str, Any] | None = None,
     on_node: NodeCallback | None = None,
+    warehouse: Path | None = None,
 ) -> BuildResult:
     """Invoke `dbt <command>` (e.g. "build", "docs generate") on the project against
-    `data`; dbt failures come back in the result, they are not raised."""
+    `data`, writing `warehouse` (default: the data dir's); dbt failures come back in the
+    result, they are not raised. dbt prints nothing: the caller reports the nodes."""
     from dbt.cli.main import dbtRunner
 
     data.root.mkdir(parents=True, exist_ok=True)
@@ -100,18 +109,27 @@ def run_dbt(
         str(data.root / "target"),
         "--log-path",
         str(data.root / "logs"),
-        "--quiet",
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "info",
+        "--use-colors" if sys.stdout.isatty() else "--no-use-colors",
         *args,
     ]
     if variables:
         argv += ["--vars", json.dumps(variables)]
-    with _dbt_environment(data):
+    with _dbt_environment(data, warehouse):
         try:
             result = dbtRunner(callbacks=[_node_finished_callback(on_node)]).invoke(argv)
         finally:
             _release_warehouse()
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt
     if result.exception is not None:
-        raise BuildError(f"dbt {command} could not run: {result.exception}")
+        raise BuildError(
+            f"dbt {command} could not run: {type(result.exception).__name__}: "
+            f"{result.exception} (log: {data.root / 'logs' / 'dbt.log'})"
+        )
     nodes = []
     for node_result in getattr(result.result, "results", None) or []:
         nodes.append(
@@ -126,6 +144,18 @@ def run_dbt(
     return BuildResult(success=bool(result.success), nodes=nodes)
 
 
-def describe_failures(result: BuildResult) -> str:
-    lines = [f"{n.resource_type} {n.name}: {n.status}: {n.message}" for n in result.failures]
-    return "\n".join(lines) or "dbt reported a failure without a failing node (see logs/)"
+def describe_failures(result: BuildResult, data: DataDir) -> str:
+    """One line per failing node with dbt's message on one line, then where the log is."""
+    lines = [
+        f"{n.resource_type} {n.name}: {n.status}: {_one_line(n.message)}"
+        for n in result.failures
+    ]
+    log = data.root / "logs" / "dbt.log"
+    if not lines:
+        return f"dbt reported a failure without a failing node (log: {log})"
+    return "\n".join([*lines, f"log: {log}"])
+
+
+def _one_line(message: str | None, limit: int = 400) -> str:
+    text = " ".join((message or "(no message)").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
