@@ -127,8 +127,8 @@ def run_dbt(
         raise KeyboardInterrupt
     if result.exception is not None:
         raise BuildError(
-            f"dbt {command} could not run: {type(result.exception).__name__}: "
-            f"{result.exception} (log: {data.root / 'logs' / 'dbt.log'})"
+            f"dbt {command} could not run: {_one_line(str(result.exception))}\n"
+            f"log: {data.root / 'logs' / 'dbt.log'}"
         )
     nodes = []
     for node_result in getattr(result.result, "results", None) or []:
