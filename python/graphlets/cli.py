@@ -58,7 +58,13 @@ DataDirOption = Annotated[
 ]
 
 
+# Set once a failure has been said, so the console script does not add a line of its own.
+failure_reported = False
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
+    global failure_reported
+    failure_reported = True
     for line in message.splitlines():
         console.print(f"[bold red]error:[/] {line}", soft_wrap=True)
     raise typer.Exit(code=code)
@@ -271,7 +277,8 @@ def build_warehouse(data: DataDir, variables: dict[str, Any] | None = None) -> N
         )
     for line in outcome.warnings:
         _warn(line)
-    print_quarantine_line(console, data)
+    if outcome.is_complete:
+        print_quarantine_line(console, data)
 
 
 def _checked_vars(pairs: list[str], as_of: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from graphlets.interrupts import noticing_interrupts
 from graphlets.paths import DATA_DIR_ENV, PROJECT_DIR, DataDir
 
 # The DuckDB file dbt-duckdb writes (profiles.yml); unset, it is the data dir's warehouse.
@@ -118,13 +119,13 @@ def run_dbt(
     ]
     if variables:
         argv += ["--vars", json.dumps(variables)]
-    with _dbt_environment(data, warehouse):
+    with _dbt_environment(data, warehouse), noticing_interrupts() as interrupts:
         try:
             result = dbtRunner(callbacks=[_node_finished_callback(on_node)]).invoke(argv)
         finally:
             _release_warehouse()
-    if isinstance(result.exception, KeyboardInterrupt):
-        raise KeyboardInterrupt
+        if interrupts.received or isinstance(result.exception, KeyboardInterrupt):
+            raise KeyboardInterrupt
     if result.exception is not None:
         raise BuildError(
             f"dbt {command} could not run: {_one_line(str(result.exception))}\n"

@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from graphlets.interrupts import finish_before_interrupt
+
 MANIFEST = "_manifest.json"
 # Kinds of source; a layer from a real store is not replaced by a simulation unless forced.
 REAL_SOURCE_KINDS = ("mlmd", "files")
@@ -67,6 +69,11 @@ def _last_activity_ms(version: Path) -> int | None:
         return con.execute(f"select greatest({', '.join(parts)})").fetchone()[0]
 
 
+def _rows_by_table(version: Path) -> dict[str, int]:
+    paths = sorted(version.glob("*.parquet"))
+    return {path.stem: pq.read_metadata(path).num_rows for path in paths}
+
+
 def _schema_version(version: Path) -> int | None:
     path = version / "MLMDEnv.parquet"
     if not path.is_file():
@@ -98,30 +105,35 @@ def swap_in(
     source: str | Path,
 ) -> Manifest:
     """Record where the complete layer in `version` came from, then make `raw_dir` point
-    at it in one atomic step; drop the versions nothing points to any more."""
-    manifest = Manifest(
-        raw_layer_id=version.name.removeprefix(raw_dir.name + "."),
-        source_kind=source_kind,
-        source=str(source.resolve() if isinstance(source, Path) else source),
-        rows_by_table={
-            path.stem: pq.read_metadata(path).num_rows for path in sorted(version.glob("*.parquet"))
-        },
-        written_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        schema_version=_schema_version(version),
-        last_activity_ms=_last_activity_ms(version),
-    )
-    (version / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=2) + "\n")
-    _fsync_tree(version)
-    if raw_dir.is_dir() and not raw_dir.is_symlink():
-        # A raw layer from before versions: move it aside; `recover` moves it back if
-        # we die before the symlink below exists.
-        raw_dir.rename(raw_dir.with_name(raw_dir.name + _LEGACY_SUFFIX))
-    pointer = raw_dir.with_name(f".{raw_dir.name}.pointer-{os.getpid()}")
-    pointer.unlink(missing_ok=True)
-    pointer.symlink_to(version.name)
-    os.replace(pointer, raw_dir)
-    _fsync_dir(raw_dir.parent)
-    recover(raw_dir)
+    at it in one atomic step; drop the versions nothing points to any more. A failure
+    before the swap removes `version`."""
+    try:
+        manifest = Manifest(
+            raw_layer_id=version.name.removeprefix(raw_dir.name + "."),
+            source_kind=source_kind,
+            source=str(source.resolve() if isinstance(source, Path) else source),
+            rows_by_table=_rows_by_table(version),
+            written_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            schema_version=_schema_version(version),
+            last_activity_ms=_last_activity_ms(version),
+        )
+        (version / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=2) + "\n")
+        _fsync_tree(version)
+    except BaseException:
+        discard(version)
+        raise
+    # From here on a Ctrl-C waits: the swap is finished and reported as done.
+    with finish_before_interrupt():
+        if raw_dir.is_dir() and not raw_dir.is_symlink():
+            # A raw layer from before versions: move it aside; `recover` moves it back if
+            # we die before the symlink below exists.
+            raw_dir.rename(raw_dir.with_name(raw_dir.name + _LEGACY_SUFFIX))
+        pointer = raw_dir.with_name(f".{raw_dir.name}.pointer-{os.getpid()}")
+        pointer.unlink(missing_ok=True)
+        pointer.symlink_to(version.name)
+        os.replace(pointer, raw_dir)
+        _fsync_dir(raw_dir.parent)
+        recover(raw_dir)
     return manifest
 
 

@@ -17,6 +17,7 @@ import duckdb
 from graphlets import __version__, dbt_vars, rawlayer
 from graphlets.build_status import BuildStatus, record_in_warehouse, write_last_attempt
 from graphlets.dbt_runner import BuildError, BuildResult, NodeCallback, describe_failures, run_dbt
+from graphlets.interrupts import finish_before_interrupt
 from graphlets.paths import DataDir
 
 _BUILDING_PREFIX = ".warehouse.building-"
@@ -27,6 +28,7 @@ _NAMED_TRUNCATED = 5
 @dataclass
 class BuildOutcome:
     result: BuildResult
+    is_complete: bool = True  # False for a build of selected nodes only
     truncated: int = 0
     truncated_trainer_ids: list[int] = field(default_factory=list)
 
@@ -92,7 +94,9 @@ def build(
         started_at=_now(),
     )
     write_last_attempt(data, status)
-    target = data.root / f"{_BUILDING_PREFIX}{os.getpid()}.duckdb"
+    # One name (the lock allows one build at a time): a path that changed per build
+    # would change the profile and cost dbt its partial parse.
+    target = data.root / f"{_BUILDING_PREFIX}new.duckdb"
     wal = target.with_name(target.name + ".wal")
     try:
         args = ("--select", select) if select else ()
@@ -100,18 +104,20 @@ def build(
                          warehouse=target)
         if not result.success:
             raise BuildError(describe_failures(result, data))
-        outcome = BuildOutcome(result)
+        outcome = BuildOutcome(result, is_complete=not select)
         status.outcome, status.finished_at = "success", _now()
-        with duckdb.connect(str(target)) as con:
-            if not select:
-                outcome.truncated, outcome.truncated_trainer_ids = _truncated(con)
-            record_in_warehouse(con, status)
-            con.execute("checkpoint")
-        _fsync(target)
-        # A stale WAL beside the old file must not be replayed into the new one.
-        data.warehouse.with_name(data.warehouse.name + ".wal").unlink(missing_ok=True)
-        os.replace(target, data.warehouse)
-        _fsync(data.root)
+        with finish_before_interrupt():
+            with duckdb.connect(str(target)) as con:
+                if outcome.is_complete:
+                    outcome.truncated, outcome.truncated_trainer_ids = _truncated(con)
+                record_in_warehouse(con, status)
+                con.execute("checkpoint")
+            _fsync(target)
+            # A stale WAL beside the old file must not be replayed into the new one.
+            data.warehouse.with_name(data.warehouse.name + ".wal").unlink(missing_ok=True)
+            os.replace(target, data.warehouse)
+            _fsync(data.root)
+            write_last_attempt(data, status)
     except BaseException as error:
         target.unlink(missing_ok=True)
         wal.unlink(missing_ok=True)
@@ -120,7 +126,6 @@ def build(
         status.message = str(error) or type(error).__name__
         write_last_attempt(data, status)
         raise
-    write_last_attempt(data, status)
     return outcome
 
 
