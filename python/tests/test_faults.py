@@ -13,9 +13,11 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -187,3 +189,88 @@ def test_a_killed_command_leaves_the_previous_state_whole(data: DataDir, name: s
     final = _run(argv)  # and the next command succeeds
     assert final.returncode == 0, final.stdout + final.stderr
     assert _stray_files(data) == []
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _wait_for_holder(data: DataDir, process: subprocess.Popen) -> dict:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        text = (data.root / ".lock").read_text() if (data.root / ".lock").is_file() else ""
+        if text:
+            return json.loads(text)
+        time.sleep(0.05)
+    raise AssertionError("the build never took the lock")
+
+
+def test_a_second_writer_is_refused_with_one_line_naming_the_holder(data: DataDir) -> None:
+    build = subprocess.Popen(_command("build", data), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, env=_env())
+    holder = _wait_for_holder(data, build)
+    before = _snapshot(data)
+    for name in ("ingest", "simulate", "build"):
+        result = _run(_command(name, data))
+        assert (result.returncode, result.stdout + result.stderr) == (1, (
+            f"error: the data directory {data.root} is busy: `graphlets build` "
+            f"(pid {build.pid}, since {holder['since']}) is writing to it; run this again "
+            "when it has finished\n"
+        ))
+    assert _snapshot(data).raw_digest == before.raw_digest
+    output, _ = build.communicate(timeout=300)
+    assert build.returncode == 0, output
+
+
+def test_a_reader_holding_the_warehouse_does_not_block_a_build(data: DataDir) -> None:
+    with duckdb.connect(str(data.warehouse), read_only=True) as reader:
+        old = reader.execute("select started_at from meta.build_status").fetchone()
+        result = _run(_command("build", data))
+        assert result.returncode == 0, result.stdout + result.stderr
+        # The reader keeps its file, whole, while the new one has taken its name.
+        assert reader.execute("select started_at from meta.build_status").fetchone() == old
+        assert reader.execute("select count(*) from staging.stg_mlmd__executions").fetchone()
+    with duckdb.connect(str(data.warehouse), read_only=True) as fresh:
+        assert fresh.execute("select started_at from meta.build_status").fetchone() != old
+    assert not data.warehouse.with_name("warehouse.duckdb.wal").exists()
+
+
+# --------------------------------------------------------------------------- read-only
+
+
+def _unprivileged(argv: list[str]) -> list[str]:
+    """As root (CI), permissions stop nobody: run the command as user `nobody`."""
+    if os.geteuid() != 0:
+        return argv
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *argv]
+
+
+@pytest.fixture()
+def read_only(data: DataDir) -> Iterator[DataDir]:
+    parent = Path(tempfile.mkdtemp(prefix="graphlets-read-only-"))
+    parent.chmod(0o755)
+    root = parent / "data"
+    shutil.copytree(data.root, root, symlinks=True)
+    folders = [root, *(p for p in root.rglob("*") if p.is_dir() and not p.is_symlink())]
+    for folder in folders:
+        folder.chmod(0o555)
+    probe = subprocess.run(_unprivileged(["touch", str(root / "probe")]), capture_output=True)
+    assert probe.returncode != 0 and not (root / "probe").exists(), "the dir is writable"
+    yield DataDir(root)
+    for folder in folders:
+        folder.chmod(0o755)
+    shutil.rmtree(parent)
+
+
+def test_a_read_only_data_dir_gets_one_line_from_every_writer(read_only: DataDir) -> None:
+    before = _snapshot(read_only)
+    for name in ("ingest", "simulate", "build"):
+        result = subprocess.run(_unprivileged(_command(name, read_only)), capture_output=True,
+                                text=True, env=_env(), timeout=300)
+        assert (result.returncode, result.stdout + result.stderr) == (1, (
+            f"error: cannot write to the data directory {read_only.root}: Permission denied\n"
+        ))
+    assert _snapshot(read_only) == before
+    status = subprocess.run(_unprivileged([str(GRAPHLETS), "status", "--data-dir",
+                                           str(read_only.root)]),
+                            capture_output=True, text=True, env=_env(), timeout=120)
+    assert status.returncode == 0 and "raw layer" in status.stdout, status.stderr
