@@ -98,6 +98,11 @@ def run_dbt(
     `data`, writing `warehouse` (default: the data dir's); dbt failures come back in the
     result, they are not raised. dbt prints nothing: the caller reports the nodes."""
     from dbt.cli.main import dbtRunner
+    from dbt_common.events.event_manager_client import cleanup_event_logger
+
+    # dbt_common starts with a logger to stdout; dbt replaces it only once the flags are
+    # read, so an interrupt before then would print dbt's traceback. Start silent.
+    cleanup_event_logger()
 
     data.root.mkdir(parents=True, exist_ok=True)
     argv = [
