@@ -18,6 +18,7 @@ from graphlets import ingest as ingest_lib
 from graphlets.dbt_runner import BuildError
 from graphlets.lock import DataDirBusy, DataDirNotWritable, data_dir_lock
 from graphlets.paths import BUNDLED_STORE, DataDir
+from graphlets.warehouse import remove_leftovers
 
 # Development only: build just these dbt nodes (the warehouse is then marked partial,
 # and `report`/`export` refuse it). The fault tests use it for a fast build.
@@ -48,6 +49,7 @@ def _main(
     ] = False,
 ) -> None:
     """graphlets: model graphlets and waste from ML Metadata (MLMD) stores."""
+
 
 DataDirOption = Annotated[
     Path | None,
@@ -81,8 +83,6 @@ def _writing(data: DataDir, command: str, unchanged: str) -> Iterator[None]:
     user still has)."""
     try:
         with data_dir_lock(data.root, f"graphlets {command}"):
-            from graphlets.warehouse import remove_leftovers
-
             rawlayer.recover(data.raw)
             remove_leftovers(data)
             yield
@@ -237,16 +237,12 @@ def _check_as_of(data: DataDir, as_of: str) -> None:
 
 
 def build_warehouse(data: DataDir, variables: dict[str, Any] | None = None) -> None:
-    """Build a new warehouse with progress per model and swap it in; raise BuildError
-    (previous warehouse untouched) when a model or an error-severity test fails.
-    Run under the data dir's lock."""
+    """Build a new warehouse from the raw layer with progress per model and swap it in;
+    raise BuildError (previous warehouse untouched) when a model or an error-severity
+    test fails. Run under the data dir's lock."""
     from graphlets import warehouse
     from graphlets.summary import print_quarantine_line
 
-    if not data.raw.is_dir():
-        raise BuildError(
-            f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate` first"
-        )
     if variables and variables.get("as_of"):
         _check_as_of(data, variables["as_of"])
     counts: dict[str, int] = {}
@@ -293,10 +289,15 @@ def _checked_vars(pairs: list[str], as_of: str | None) -> dict[str, Any]:
 
 def _build_command(data: DataDir, variables: dict[str, Any]) -> None:
     with _writing(data, "build", f"the previous warehouse {data.warehouse} is unchanged"):
+        if not data.raw.is_dir():
+            _fail(f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate`")
         try:
             build_warehouse(data, variables or None)
         except BuildError as error:
-            _fail(f"the build failed; the previous warehouse is unchanged:\n{error}")
+            _fail(
+                "the build failed; the previous warehouse is unchanged "
+                f"(log: {data.root / 'logs' / 'dbt.log'}):\n{error}"
+            )
 
 
 @app.command()

@@ -132,10 +132,7 @@ def run_dbt(
         if interrupts.received or isinstance(result.exception, KeyboardInterrupt):
             raise KeyboardInterrupt
     if result.exception is not None:
-        raise BuildError(
-            f"dbt {command} could not run: {_one_line(str(result.exception))}\n"
-            f"log: {data.root / 'logs' / 'dbt.log'}"
-        )
+        raise BuildError(f"dbt {command} could not run: {_one_line(str(result.exception))}")
     nodes = []
     for node_result in getattr(result.result, "results", None) or []:
         nodes.append(
@@ -150,16 +147,13 @@ def run_dbt(
     return BuildResult(success=bool(result.success), nodes=nodes)
 
 
-def describe_failures(result: BuildResult, data: DataDir) -> str:
-    """One line per failing node with dbt's message on one line, then where the log is."""
+def describe_failures(result: BuildResult) -> str:
+    """One line per failing node with dbt's message."""
     lines = [
         f"{n.resource_type} {n.name}: {n.status}: {_one_line(n.message)}"
         for n in result.failures
     ]
-    log = data.root / "logs" / "dbt.log"
-    if not lines:
-        return f"dbt reported a failure without a failing node (log: {log})"
-    return "\n".join([*lines, f"log: {log}"])
+    return "\n".join(lines) or "dbt reported a failure without a failing node"
 
 
 def _one_line(message: str | None, limit: int = 400) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -144,14 +145,15 @@ def discard(version: Path) -> None:
 
 def recover(raw_dir: Path) -> None:
     """Finish what a killed writer left: put back a moved-aside legacy layer when `raw_dir`
-    is missing, and remove every version and pointer that `raw_dir` does not point to.
-    Run only under the data directory's lock."""
+    is missing, and remove every version (and the loading folder of older graphlets) and
+    pointer that `raw_dir` does not point to. Run only under the data directory's lock."""
     legacy = raw_dir.with_name(raw_dir.name + _LEGACY_SUFFIX)
     if not raw_dir.exists() and not raw_dir.is_symlink() and legacy.is_dir():
         legacy.rename(raw_dir)
     current = raw_dir.resolve() if raw_dir.is_symlink() else None
-    for path in raw_dir.parent.glob(f"{raw_dir.name}.*"):
-        if path.resolve() != current and path != raw_dir:
+    ours = re.compile(re.escape(raw_dir.name) + r"\.(\d{8}T\d{6}Z-[0-9a-f]{8}|legacy|loading)")
+    for path in raw_dir.parent.iterdir():
+        if ours.fullmatch(path.name) and path.resolve() != current:
             shutil.rmtree(path, ignore_errors=True)
     for pointer in raw_dir.parent.glob(f".{raw_dir.name}.pointer-*"):
         pointer.unlink(missing_ok=True)

@@ -103,7 +103,7 @@ def build(
         result = run_dbt(data, "build", *args, variables=variables, on_node=on_node,
                          warehouse=target)
         if not result.success:
-            raise BuildError(describe_failures(result, data))
+            raise BuildError(describe_failures(result))
         outcome = BuildOutcome(result, is_complete=not select)
         status.outcome, status.finished_at = "success", _now()
         with finish_before_interrupt():

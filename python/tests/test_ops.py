@@ -200,11 +200,15 @@ def test_a_failing_build_keeps_the_previous_warehouse_and_says_why(pending_only)
     before = _digest(pending_only.warehouse)
     code, output = _run("build", "--var", "max_depth=0", "--data-dir", str(pending_only.root))
     assert code == 1
-    lines = output.splitlines()
-    assert "error: the build failed; the previous warehouse is unchanged:" in lines
-    assert any("var max_depth must be a whole number >= 1, not 0" in line for line in lines)
-    assert lines[-1] == f"error: log: {pending_only.root / 'logs' / 'dbt.log'}"
-    assert not any("skipped" in line for line in lines)
+    log = pending_only.root / "logs" / "dbt.log"
+    assert output.splitlines() == [
+        f"error: the build failed; the previous warehouse is unchanged (log: {log}):",
+        "error: dbt build could not run: Compilation Error in model int_graphlet_nodes_reached "
+        "(models/intermediate/graphlets/int_graphlet_nodes_reached.sql) var max_depth must be "
+        "a whole number >= 1, not 0 > in macro graphlet_reach (macros/graph/graphlet_reach.sql) "
+        "> called by model int_graphlet_nodes_reached "
+        "(models/intermediate/graphlets/int_graphlet_nodes_reached.sql)",
+    ]
     assert "\x1b[" not in output  # no ANSI codes off a terminal
     assert _digest(pending_only.warehouse) == before
     assert sorted(p.name for p in pending_only.root.glob(".warehouse.building-*")) == []
@@ -221,3 +225,22 @@ def test_simulate_refuses_to_replace_a_real_store(tmp_path) -> None:
         "it with a simulated fleet"
     ])
     assert rawlayer.read_manifest(tmp_path / "raw").source_kind == "mlmd"
+
+
+def test_a_raw_folder_from_before_versions_survives_a_crash_mid_conversion(tmp_path) -> None:
+    raw = tmp_path / "raw"
+    MLMDBuilder().write(raw)  # the old layout: a plain folder, no manifest
+    before = {p.name: _digest(p) for p in raw.iterdir()}
+    stray = rawlayer.new_version_dir(raw)
+    raw.rename(tmp_path / "raw.legacy")  # killed after moving it aside, before the symlink
+    (tmp_path / "raw.backup").mkdir()  # not ours: never touched
+    rawlayer.recover(raw)
+    assert raw.is_dir() and not raw.is_symlink()
+    assert {p.name: _digest(p) for p in raw.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "raw.backup"]
+    assert not stray.exists()
+    version = rawlayer.new_version_dir(raw)
+    MLMDBuilder().write(version)
+    manifest = rawlayer.swap_in(version, raw, source_kind="files", source="new")
+    assert raw.is_symlink() and rawlayer.read_manifest(raw) == manifest
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["raw", "raw.backup", version.name])
