@@ -15,6 +15,8 @@ from graphlets.paths import BUNDLED_STORE, DataDir
 from graphlets.warehouse import build as build_warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Lines a test module wants in the run's closing summary (the fault tally).
+SUMMARY_LINES = pytest.StashKey[list[str]]()
 STORE = BUNDLED_STORE  # the real store, shipped in the package for the demo too
 TRUTH = FIXTURES / "mlmd" / "tfx_small.truth.json"
 
@@ -49,3 +51,8 @@ def fixture_data(fixture_build: tuple[DataDir, BuildResult]) -> DataDir:
 def warehouse(fixture_data: DataDir):
     with duckdb.connect(str(fixture_data.warehouse), read_only=True) as con:
         yield con
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(SUMMARY_LINES, []):
+        terminalreporter.write_line(line)

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from conftest import SUMMARY_LINES
 
 from graphlets import rawlayer, warehouse
 from graphlets.cli import BUILD_SELECT_ENV
@@ -145,15 +146,14 @@ def _killed(argv: list[str], delay: float, sig: int) -> tuple[int, str]:
 
 @pytest.fixture(scope="module", autouse=True)
 def tally(request: pytest.FixtureRequest) -> Iterator[Tally]:
-    """Print how many faults were injected and how many left anything behind."""
+    """Report, in the run's closing summary, how many faults were injected and how many
+    left anything behind."""
     yield TALLY
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    line = (f"fault injection: {TALLY.injected} faults injected, "
-            f"{len(TALLY.left_behind)} left anything behind")
-    if reporter is not None:
-        reporter.write_line("\n" + line)
-    for detail in TALLY.left_behind:
-        reporter.write_line("  " + detail)
+    request.config.stash[SUMMARY_LINES] = [
+        f"fault injection: {TALLY.injected} faults injected, "
+        f"{len(TALLY.left_behind)} left anything behind",
+        *(f"  {detail}" for detail in TALLY.left_behind),
+    ]
 
 
 @pytest.fixture(scope="module")
