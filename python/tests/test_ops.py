@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from graphlets import __version__, dbt_vars, rawlayer
 from graphlets.cli import app
+from graphlets.dbt_runner import BuildResult, NodeResult, describe_failures
 from graphlets.paths import BUNDLED_STORE, DataDir
 
 runner = CliRunner()
@@ -244,3 +245,17 @@ def test_a_raw_folder_from_before_versions_survives_a_crash_mid_conversion(tmp_p
     manifest = rawlayer.swap_in(version, raw, source_kind="files", source="new")
     assert raw.is_symlink() and rawlayer.read_manifest(raw) == manifest
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["raw", "raw.backup", version.name])
+
+
+def test_failures_are_listed_one_line_each_without_skipped_nodes() -> None:
+    result = BuildResult(success=False, nodes=[
+        NodeResult("stg_mlmd__events", "model", "success", 0.1, None),
+        NodeResult("not_null_x_y", "test", "fail", 0.1,
+                   "Got 2 results,\n  configured to fail if != 0"),
+        NodeResult("fct_graphlets", "model", "skipped", 0.0, None),
+        NodeResult("rpt_z", "model", "error", 0.1, "Runtime Error\n  Binder Error: no column"),
+    ])
+    assert describe_failures(result).splitlines() == [
+        "test not_null_x_y: fail: Got 2 results, configured to fail if != 0",
+        "model rpt_z: error: Runtime Error Binder Error: no column",
+    ]
