@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from graphlets import mlmd_schema
+from graphlets import mlmd_schema, rawlayer
 from graphlets.mlmd_schema import ARROW_TYPES, arrow_schema
 
 Progress = Callable[[str, int], None]
@@ -45,18 +45,6 @@ class IngestSummary:
         return sum(self.rows_by_table.values())
 
 
-def _swap_in(staging: Path, raw_dir: Path) -> None:
-    if raw_dir.exists():
-        shutil.rmtree(raw_dir)
-    staging.rename(raw_dir)
-
-
-def _staging_dir(raw_dir: Path) -> Path:
-    staging = raw_dir.with_name(raw_dir.name + ".loading")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    return staging
 
 
 # --------------------------------------------------------------------------- SQLite
@@ -129,7 +117,7 @@ def ingest_sqlite(store: Path, raw_dir: Path, progress: Progress | None = None) 
             f"{mlmd_schema.MIN_SCHEMA_VERSION} to {mlmd_schema.SCHEMA_VERSION} are "
             "(upgrade it with ml-metadata's enable_upgrade_migration)"
         )
-    staging = _staging_dir(raw_dir)
+    staging = rawlayer.new_version_dir(raw_dir)
     rows: dict[str, int] = {}
     filled: dict[str, list[str]] = {}
     try:
@@ -154,7 +142,7 @@ def ingest_sqlite(store: Path, raw_dir: Path, progress: Progress | None = None) 
         raise
     finally:
         con.close()
-    _swap_in(staging, raw_dir)
+    rawlayer.swap_in(staging, raw_dir, source_kind="mlmd", source=store)
     return IngestSummary(store, version, rows, filled)
 
 
@@ -236,7 +224,7 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
             f"{folder}: no export for table(s) {', '.join(missing)} "
             "(expected files such as Event.parquet or Event.csv)"
         )
-    staging = _staging_dir(raw_dir)
+    staging = rawlayer.new_version_dir(raw_dir)
     rows: dict[str, int] = {}
     filled: dict[str, list[str]] = {}
     con = duckdb.connect()
@@ -263,7 +251,7 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
     finally:
         con.close()
     version = _schema_version_of(staging)
-    _swap_in(staging, raw_dir)
+    rawlayer.swap_in(staging, raw_dir, source_kind="files", source=folder)
     return IngestSummary(folder, version, rows, filled)
 
 
