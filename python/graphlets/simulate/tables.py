@@ -7,6 +7,7 @@ import hashlib
 import json
 import struct
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -151,370 +152,657 @@ class Sink:
         self.rows[name] = table.num_rows
 
 
+# MLMD event types and the direction of an event's edge (inputs sort before outputs).
+EVENT_INPUT, EVENT_OUTPUT, EVENT_INTERNAL_OUTPUT = 3, 4, 6
+INPUT, OUTPUT = 0, 1
+# Context kinds, in the order MLMD opens them for an execution (CONTEXT_TYPES).
+PIPELINE_CTX, RUN_CTX, NODE_CTX, CACHE_CTX = 0, 1, 2, 3
+
+
 def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
                  progress: Callable[[str], None], out: Sink) -> dict:
-    tid = type_ids()
-    pipe_names = fleet.names
+    """Expand the runs into the 15 MLMD tables, handing each to `out` as soon as it is built.
+    The only random draws, in this order: execution names, then execution_cache context
+    names (same seed, same bytes)."""
+    type_id = type_ids()
+    _write_types(type_id, out)
+    execs = _plan_executions(runs)
+    out["Execution"] = _execution_table(fleet, execs, type_id, rng)
+    progress(f"executions: {execs.n:,}")
+    arts = _plan_artifacts(fleet, runs, execs)
+    out["Artifact"] = _artifact_table(execs, arts, type_id)
+    progress(f"artifacts: {arts.n:,}")
+    events = _write_events(fleet, runs, execs, arts, out)
+    progress(f"events: {events.n:,}")
+    contexts = _write_contexts(fleet, runs, execs, type_id, rng, out)
+    progress(f"contexts: {contexts.n:,}, associations: {out.rows['Association']:,}")
+    out["Attribution"] = _attribution_table(runs, execs, events, contexts, arts.n)
+    progress(f"attributions: {out.rows['Attribution']:,}")
+    run_ctx = _run_contexts(runs, execs, contexts)
+    n_events = events.n
+    del events, contexts
+    out["ExecutionProperty"] = _execution_props(fleet, runs, execs, arts.tuner_execution)
+    out["ArtifactProperty"] = _artifact_props(fleet, runs, arts)
+    progress("properties done")
+    return {"eid": execs.id_of, "run_ctx": run_ctx, "n_exec": execs.n, "n_art": arts.n,
+            "n_ev": n_events}
 
-    # ---------------------------------------------------------------- types
+
+def _write_types(type_id: dict[str, int], out: Sink) -> None:
+    """Type, TypeProperty, ParentType and MLMDEnv: the registry of a fresh TFX store."""
     rows = type_rows()
     out["Type"] = make_table("Type", {
         "id": np.arange(1, len(rows) + 1), "name": pa.array([r[0] for r in rows]),
         "type_kind": np.array([r[1] for r in rows])}, len(rows))
     out["TypeProperty"] = make_table("TypeProperty", {
-        "type_id": np.array([tid[t] for t, _, _ in TYPE_PROPERTIES]),
+        "type_id": np.array([type_id[t] for t, _, _ in TYPE_PROPERTIES]),
         "name": pa.array([n for _, n, _ in TYPE_PROPERTIES]),
         "data_type": np.array([d for _, _, d in TYPE_PROPERTIES])}, len(TYPE_PROPERTIES))
-    parents = [(tid[EXEC_TYPE[c] if isinstance(c, int) else c], tid[p]) for c, p in PARENT_TYPES]
+    parents = [(type_id[EXEC_TYPE[c] if isinstance(c, int) else c], type_id[p])
+               for c, p in PARENT_TYPES]
     out["ParentType"] = make_table("ParentType", {
         "type_id": np.array([a for a, _ in parents]),
         "parent_type_id": np.array([b for _, b in parents])}, len(parents))
     out["MLMDEnv"] = make_table("MLMDEnv", {"schema_version": np.array([SCHEMA_VERSION])}, 1)
 
-    # ---------------------------------------------------------------- executions
-    stat = runs.stat
+
+# ---------------------------------------------------------------- executions
+
+@dataclass
+class _ExecutionRows:
+    """One row per execution, in id order: runs by start time, a run's slots in order."""
+    id: np.ndarray
+    run: np.ndarray
+    slot: np.ndarray
+    pipe: np.ndarray
+    state: np.ndarray
+    create_ms: np.ndarray
+    end_ms: np.ndarray
+    id_of: np.ndarray       # (R, NS) id of the execution of (run, slot), 0 = none
+    run_rank: np.ndarray    # each run's position in start-time order
+
+    @property
+    def n(self) -> int:
+        return self.id.size
+
+
+def _plan_executions(runs: Runs) -> _ExecutionRows:
+    """Number the executions: every (run, slot) with a state, runs in start-time order."""
     run_order = np.argsort(runs.start_ms, kind="stable")
     run_rank = np.empty(runs.n, dtype=np.int64)
     run_rank[run_order] = np.arange(runs.n)
-    rr, ss = np.nonzero(stat[run_order] > 0)
-    x_run = run_order[rr]
-    x_slot = ss.astype(np.int64)
-    n_exec = x_run.size
-    x_id = np.arange(1, n_exec + 1, dtype=np.int64)
-    eid = np.zeros((runs.n, NS), dtype=np.int64)
-    eid[x_run, x_slot] = x_id
-    x_pipe = runs.pipe[x_run]
-    x_state = stat[x_run, x_slot].astype(np.int64)
-    x_create = runs.create_ms[x_run, x_slot]
-    x_end = runs.end_ms[x_run, x_slot]
-    slot_type = np.array([tid[EXEC_TYPE[s]] if s in EXEC_TYPE else 0 for s in range(NS)])
-    exgen_types = np.array([tid[n] for n in EXAMPLE_GENS])
-    x_type = np.where(x_slot == EXGEN, exgen_types[fleet.exgen_kind[x_pipe]], slot_type[x_slot])
-    out["Execution"] = make_table("Execution", {
-        "id": x_id, "type_id": x_type, "last_known_state": x_state,
-        "name": strings.uuid4(rng, n_exec), "create_time_since_epoch": x_create,
-        "last_update_time_since_epoch": x_end}, n_exec)
-    progress(f"executions: {n_exec:,}")
+    rank_rows, slots = np.nonzero(runs.stat[run_order] > 0)
+    run = run_order[rank_rows]
+    slot = slots.astype(np.int64)
+    ids = np.arange(1, run.size + 1, dtype=np.int64)
+    id_of = np.zeros((runs.n, NS), dtype=np.int64)
+    id_of[run, slot] = ids
+    return _ExecutionRows(
+        id=ids, run=run, slot=slot, pipe=runs.pipe[run],
+        state=runs.stat[run, slot].astype(np.int64), create_ms=runs.create_ms[run, slot],
+        end_ms=runs.end_ms[run, slot], id_of=id_of, run_rank=run_rank)
 
-    # ---------------------------------------------------------------- artifacts
-    n_new = np.where(x_state == COMPLETE, np.array(N_OUT)[x_slot], 0)
-    a_first_exec = 1 + np.cumsum(n_new) - n_new
-    art_first = np.zeros((runs.n, NS), dtype=np.int64)
-    art_first[x_run, x_slot] = np.where(n_new > 0, a_first_exec, 0)
-    a_exec = np.repeat(np.arange(n_exec), n_new)
-    n_art = a_exec.size
-    a_id = np.arange(1, n_art + 1, dtype=np.int64)
-    a_j = a_id - a_first_exec[a_exec]
-    a_slot = x_slot[a_exec]
-    a_run = x_run[a_exec]
-    a_pipe = x_pipe[a_exec]
-    out_keys = sorted({k for v in OUTPUTS.values() for k, _ in v})
+
+def _execution_table(fleet: Fleet, execs: _ExecutionRows, type_id: dict[str, int],
+                     rng: np.random.Generator) -> pa.Table:
+    """The Execution table; names are random UUIDs (the first draw of `rng`)."""
+    slot_type = np.array([type_id[EXEC_TYPE[s]] if s in EXEC_TYPE else 0 for s in range(NS)])
+    example_gen_type = np.array([type_id[n] for n in EXAMPLE_GENS])
+    exec_type = np.where(execs.slot == EXGEN, example_gen_type[fleet.exgen_kind[execs.pipe]],
+                         slot_type[execs.slot])
+    return make_table("Execution", {
+        "id": execs.id, "type_id": exec_type, "last_known_state": execs.state,
+        "name": strings.uuid4(rng, execs.n), "create_time_since_epoch": execs.create_ms,
+        "last_update_time_since_epoch": execs.end_ms}, execs.n)
+
+
+# ---------------------------------------------------------------- artifacts
+
+OUTPUT_KEYS = sorted({key for outs in OUTPUTS.values() for key, _ in outs})
+
+
+@dataclass
+class _ArtifactRows:
+    """One row per artifact, in id order: each COMPLETE execution's outputs, in order."""
+    id: np.ndarray
+    execution: np.ndarray   # row of the producing execution in _ExecutionRows
+    output: np.ndarray      # position among that execution's outputs (OUTPUTS)
+    run: np.ndarray
+    slot: np.ndarray
+    pipe: np.ndarray
+    uri: pa.Array
+    first_of: np.ndarray    # (R, NS) id of the first output of (run, slot), 0 = none
+    tuner_execution: np.ndarray  # per pipeline: the Tuner execution of its first run
+
+    @property
+    def n(self) -> int:
+        return self.id.size
+
+
+def _plan_artifacts(fleet: Fleet, runs: Runs, execs: _ExecutionRows) -> _ArtifactRows:
+    """Number the artifacts: a COMPLETE execution publishes all of its outputs."""
+    n_new = np.where(execs.state == COMPLETE, np.array(N_OUT)[execs.slot], 0)
+    first_id = 1 + np.cumsum(n_new) - n_new
+    first_of = np.zeros((runs.n, NS), dtype=np.int64)
+    first_of[execs.run, execs.slot] = np.where(n_new > 0, first_id, 0)
+    execution = np.repeat(np.arange(execs.n), n_new)
+    ids = np.arange(1, execution.size + 1, dtype=np.int64)
+    output = ids - first_id[execution]
+    slot = execs.slot[execution]
+    pipe = execs.pipe[execution]
+    tuner_execution = _first_tuner_execution(fleet, runs, execs)
+    uri = _artifact_uris(fleet, execs.id[execution], slot, output, pipe, tuner_execution)
+    return _ArtifactRows(id=ids, execution=execution, output=output, run=execs.run[execution],
+                         slot=slot, pipe=pipe, uri=uri, first_of=first_of,
+                         tuner_execution=tuner_execution)
+
+
+def _first_tuner_execution(fleet: Fleet, runs: Runs, execs: _ExecutionRows) -> np.ndarray:
+    """Per pipeline, the id of its first run's Tuner execution (0 = none)."""
+    if not runs.n:
+        return np.zeros(fleet.n, dtype=np.int64)
+    first_run = np.searchsorted(runs.pipe, np.arange(fleet.n)).clip(0, max(runs.n - 1, 0))
+    return execs.id_of[first_run, TUNER]
+
+
+def _artifact_uris(fleet: Fleet, exec_id: np.ndarray, slot: np.ndarray, output: np.ndarray,
+                   pipe: np.ndarray, tuner_execution: np.ndarray) -> pa.Array:
+    """uri = {pipeline_root}/{node_id}/{output_key}/{execution_id}; the importer's result
+    points at the Tuner's best_hyperparameters (the file it imports)."""
+    n_keys = len(OUTPUT_KEYS)
     key_code = np.full((NS, 2), -1, dtype=np.int64)
+    for s, outs in OUTPUTS.items():
+        for j, (key, _) in enumerate(outs):
+            key_code[s, j] = OUTPUT_KEYS.index(key)
+    imported = slot == HPIMPORT
+    uri_exec = np.where(imported, tuner_execution[pipe], exec_id)
+    node_key = [f"{NODE_IDS[s]}/{k}" for s in range(NS) for k in OUTPUT_KEYS]
+    node_key += [f"{node}/examples" for node in EXGEN_NODE_IDS]
+    code = slot * n_keys + key_code[slot, output]
+    code = np.where(imported, TUNER * n_keys + OUTPUT_KEYS.index("best_hyperparameters"), code)
+    code = np.where(slot == EXGEN, NS * n_keys + fleet.exgen_kind[pipe], code)
+    pipe_root = strings.lookup([f"{ROOT}/{p}" for p in fleet.names], pipe)
+    return strings.join(pipe_root, strings.lookup(node_key, code), uri_exec, sep="/")
+
+
+def _artifact_table(execs: _ExecutionRows, arts: _ArtifactRows, type_id: dict[str, int]
+                    ) -> pa.Table:
+    """The Artifact table: every artifact LIVE, created when its execution ended."""
     type_code = np.zeros((NS, 2), dtype=np.int64)
     for s, outs in OUTPUTS.items():
-        for j, (key, atype) in enumerate(outs):
-            key_code[s, j] = out_keys.index(key)
-            type_code[s, j] = tid[atype]
-    a_type = type_code[a_slot, a_j]
-    a_time = x_end[a_exec]
-    # uri = {pipeline_root}/{node_id}/{output_key}/{execution_id}; the importer's result
-    # points at the Tuner's best_hyperparameters (the file it imports).
-    a_uri_exec = x_id[a_exec]
-    tuner_exec = eid[np.searchsorted(runs.pipe, np.arange(fleet.n)).clip(0, max(runs.n - 1, 0)),
-                     TUNER] if runs.n else np.zeros(fleet.n, dtype=np.int64)
-    hp = a_slot == HPIMPORT
-    a_uri_exec = np.where(hp, tuner_exec[a_pipe], a_uri_exec)
-    node_key = [f"{NODE_IDS[s]}/{k}" for s in range(NS) for k in out_keys]
-    node_key += [f"{node}/examples" for node in EXGEN_NODE_IDS]
-    nk = a_slot * len(out_keys) + key_code[a_slot, a_j]
-    nk = np.where(hp, TUNER * len(out_keys) + out_keys.index("best_hyperparameters"), nk)
-    nk = np.where(a_slot == EXGEN, NS * len(out_keys) + fleet.exgen_kind[a_pipe], nk)
-    pipe_root = strings.lookup([f"{ROOT}/{p}" for p in pipe_names], a_pipe)
-    a_uri = strings.join(pipe_root, strings.lookup(node_key, nk), a_uri_exec, sep="/")
-    out["Artifact"] = make_table("Artifact", {
-        "id": a_id, "type_id": a_type, "uri": a_uri, "state": np.full(n_art, 2),
-        "create_time_since_epoch": a_time, "last_update_time_since_epoch": a_time}, n_art)
-    progress(f"artifacts: {n_art:,}")
+        for j, (_, artifact_type) in enumerate(outs):
+            type_code[s, j] = type_id[artifact_type]
+    created = execs.end_ms[arts.execution]
+    return make_table("Artifact", {
+        "id": arts.id, "type_id": type_code[arts.slot, arts.output], "uri": arts.uri,
+        "state": np.full(arts.n, 2), "create_time_since_epoch": created,
+        "last_update_time_since_epoch": created}, arts.n)
 
-    # ---------------------------------------------------------------- events
-    def eff(s: int, j: int = 0) -> np.ndarray:
-        src = runs.src[:, s]
-        return np.where(src >= 0, art_first[np.maximum(src, 0), s] + j, 0) * (src >= 0)
 
-    exgen_done = stat[:, EXGEN] == COMPLETE
-    prod_rows = np.nonzero(exgen_done)[0]
-    prod_art = art_first[prod_rows, EXGEN]
-    prod_off = np.searchsorted(runs.pipe[prod_rows], runs.pipe)
-    cs = np.cumsum(exgen_done)
-    first_of_pipe = np.searchsorted(runs.pipe, runs.pipe)
-    cnt = cs - (cs[first_of_pipe] - exgen_done[first_of_pipe])
-    win = np.minimum(fleet.window[runs.pipe], cnt)
-    win = np.where(runs.src[:, EXGEN] >= 0, win, 0)
+# ---------------------------------------------------------------- events
 
-    def window_items(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rows_ = np.nonzero(mask & (win > 0))[0]
-        n_items = win[rows_]
-        r = np.repeat(rows_, n_items)
-        j = np.arange(r.size) - np.repeat(np.cumsum(n_items) - n_items, n_items)
-        arts = prod_art[prod_off[r] + cnt[r] - win[r] + j]
-        return r, j, arts
+def _run_artifact(first_of: np.ndarray, run: np.ndarray, s: int, output: int = 0
+                  ) -> np.ndarray:
+    """Per row, the id of output `output` of slot `s` in run `run` (run -1 -> 0 = none)."""
+    return np.where(run >= 0, first_of[np.maximum(run, 0), s] + output, 0)
 
-    in_keys: list[str] = []
-    edges: list[tuple[np.ndarray, ...]] = []   # (exec, dir, order, index, key, art, etype)
 
-    def has_inputs(s: int) -> np.ndarray:
-        st = stat[:, s]
-        ok = (st == COMPLETE) | (st == CACHED) | (st == FAILED) | (st == RUNNING)
-        if s == TRAINER:
-            ok |= st == CANCELED
-        return ok
+def _used_output(runs: Runs, first_of: np.ndarray, s: int, output: int = 0) -> np.ndarray:
+    """Per run, the id of output `output` of the execution whose outputs the run uses at
+    slot `s` (its own if COMPLETE, its source's if CACHED; 0 = none)."""
+    return _run_artifact(first_of, runs.src[:, s], s, output)
 
-    def add(s: int, direction: int, order: int, key: str, rows_: np.ndarray,
-            arts: np.ndarray, index: np.ndarray | None = None, etype: int = 3) -> None:
-        good = arts > 0
-        rows_, arts = rows_[good], arts[good]
-        idx = np.zeros(rows_.size, dtype=np.int8) if index is None else index[good]
-        if key not in in_keys:
-            in_keys.append(key)
-        n = rows_.size
-        edges.append((eid[rows_, s], np.full(n, direction, dtype=np.int8),
-                      np.full(n, order, dtype=np.int8), idx.astype(np.int8),
-                      np.full(n, in_keys.index(key), dtype=np.int8), arts,
-                      np.full(n, etype, dtype=np.int8)))
 
-    def inputs(s: int, specs: list[tuple[str, np.ndarray | str]]) -> None:
-        mask = has_inputs(s)
-        for order, (key, arts) in enumerate(specs):
-            if isinstance(arts, str):  # the span window
-                r, j, a = window_items(mask)
-                add(s, 0, order, key, r, a, j)
+@dataclass
+class _ConsumedArtifacts:
+    """Per run, the id of each artifact its components read (0 = none): the outputs of the
+    execution each upstream slot's `src` points at, and what the resolvers hand on."""
+    examples: np.ndarray
+    statistics: np.ndarray
+    schema: np.ndarray
+    transform_graph: np.ndarray
+    transformed_examples: np.ndarray
+    hyperparameters: np.ndarray
+    model: np.ndarray
+    model_blessing: np.ndarray
+    infra_blessing: np.ndarray
+    warm_model: np.ndarray
+    baseline_model: np.ndarray
+    baseline_blessing: np.ndarray
+
+    @classmethod
+    def of(cls, runs: Runs, first_of: np.ndarray) -> _ConsumedArtifacts:
+        return cls(
+            examples=_used_output(runs, first_of, EXGEN),
+            statistics=_used_output(runs, first_of, STATS),
+            schema=_used_output(runs, first_of, SCHEMA),
+            transform_graph=_used_output(runs, first_of, TRANSFORM, 0),
+            transformed_examples=_used_output(runs, first_of, TRANSFORM, 1),
+            hyperparameters=np.maximum(_used_output(runs, first_of, TUNER),
+                                       _used_output(runs, first_of, HPIMPORT)),
+            model=_used_output(runs, first_of, TRAINER),
+            model_blessing=_used_output(runs, first_of, EVAL, 1),
+            infra_blessing=_used_output(runs, first_of, INFRA),
+            warm_model=_run_artifact(first_of, runs.warm_run, TRAINER),
+            baseline_model=_run_artifact(first_of, runs.base_run, TRAINER),
+            baseline_blessing=_run_artifact(first_of, runs.base_bless_run, EVAL, 1))
+
+
+@dataclass
+class _SpanWindow:
+    """The Examples a run's span window covers: the latest `size` Examples its pipeline
+    produced up to and including the run."""
+    produced: np.ndarray       # Examples ids, pipeline by pipeline, in run order
+    pipeline_start: np.ndarray  # per run: where its pipeline's Examples start in `produced`
+    count: np.ndarray          # per run: Examples its pipeline produced so far
+    size: np.ndarray           # per run: Examples in its window (0 = no window)
+
+    @classmethod
+    def of(cls, fleet: Fleet, runs: Runs, first_of: np.ndarray) -> _SpanWindow:
+        produced_here = runs.stat[:, EXGEN] == COMPLETE
+        producers = np.nonzero(produced_here)[0]
+        so_far = np.cumsum(produced_here)
+        first_of_pipe = np.searchsorted(runs.pipe, runs.pipe)
+        count = so_far - (so_far[first_of_pipe] - produced_here[first_of_pipe])
+        size = np.minimum(fleet.window[runs.pipe], count)
+        return cls(produced=first_of[producers, EXGEN],
+                   pipeline_start=np.searchsorted(runs.pipe[producers], runs.pipe),
+                   count=count, size=np.where(runs.src[:, EXGEN] >= 0, size, 0))
+
+    def items(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the runs in `mask`, one row per window item: (run, index, artifact id)."""
+        rows = np.nonzero(mask & (self.size > 0))[0]
+        n_items = self.size[rows]
+        run = np.repeat(rows, n_items)
+        index = np.arange(run.size) - np.repeat(np.cumsum(n_items) - n_items, n_items)
+        artifacts = self.produced[self.pipeline_start[run] + self.count[run]
+                                  - self.size[run] + index]
+        return run, index, artifacts
+
+
+@dataclass
+class _Events:
+    """The events in id order: by execution, inputs before outputs, then key order and
+    the index within the key."""
+    execution: np.ndarray   # execution id
+    direction: np.ndarray   # INPUT or OUTPUT
+    index: np.ndarray
+    key: np.ndarray         # code into `keys`
+    artifact: np.ndarray
+    type: np.ndarray
+    keys: list[str]
+
+    @property
+    def n(self) -> int:
+        return self.execution.size
+
+
+class _EventCollector:
+    """Event rows gathered component by component: (execution, direction, key order,
+    index, key, artifact, type); `keys` in order of first use."""
+
+    def __init__(self, exec_id_of: np.ndarray) -> None:
+        self.exec_id_of = exec_id_of
+        self.keys: list[str] = []
+        self.chunks: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, s: int, direction: int, order: int, key: str, runs: np.ndarray,
+            artifacts: np.ndarray, index: np.ndarray | None = None,
+            event_type: int = EVENT_INPUT) -> None:
+        """One event per run in `runs` whose artifact id is set (> 0)."""
+        good = artifacts > 0
+        runs, artifacts = runs[good], artifacts[good]
+        index = np.zeros(runs.size, dtype=np.int8) if index is None else index[good]
+        if key not in self.keys:
+            self.keys.append(key)
+        n = runs.size
+        self.chunks.append((
+            self.exec_id_of[runs, s], np.full(n, direction, dtype=np.int8),
+            np.full(n, order, dtype=np.int8), index.astype(np.int8),
+            np.full(n, self.keys.index(key), dtype=np.int8), artifacts,
+            np.full(n, event_type, dtype=np.int8)))
+
+    def add_inputs(self, s: int, reading: np.ndarray,
+                   specs: list[tuple[str, np.ndarray | _SpanWindow]]) -> None:
+        """The inputs of slot `s` in the runs where it reads them, one key per spec in
+        key order: a per-run artifact id, or every Examples of the span window."""
+        for order, (key, artifacts) in enumerate(specs):
+            if isinstance(artifacts, _SpanWindow):
+                run, index, items = artifacts.items(reading)
+                self.add(s, INPUT, order, key, run, items, index)
             else:
-                rows_ = np.nonzero(mask)[0]
-                add(s, 0, order, key, rows_, arts[rows_])
+                rows = np.nonzero(reading)[0]
+                self.add(s, INPUT, order, key, rows, artifacts[rows])
 
-    ex, st_, sc, tr_g, tr_x = eff(EXGEN), eff(STATS), eff(SCHEMA), eff(TRANSFORM, 0), eff(
-        TRANSFORM, 1)
-    model = eff(TRAINER, 0)
-    blessing = eff(EVAL, 1)
-    warm_model = np.where(runs.warm_run >= 0, art_first[np.maximum(runs.warm_run, 0), TRAINER],
-                          0)
-    base_model = np.where(runs.base_run >= 0, art_first[np.maximum(runs.base_run, 0), TRAINER],
-                          0)
-    base_bless = np.where(runs.base_bless_run >= 0,
-                          art_first[np.maximum(runs.base_bless_run, 0), EVAL] + 1, 0)
-    hparams = np.maximum(eff(TUNER, 0), eff(HPIMPORT, 0))
-    has_tf = fleet.has[runs.pipe, TRANSFORM]
-    inputs(STATS, [("examples", ex)])
-    inputs(SCHEMA, [("statistics", st_)])
-    inputs(EXVAL, [("schema", sc), ("statistics", st_)])
-    inputs(TRANSFORM, [("examples", "window"), ("schema", sc)])
-    inputs(TUNER, [("examples", tr_x), ("schema", sc), ("transform_graph", tr_g)])
-    tmask = has_inputs(TRAINER)
-    trows = np.nonzero(tmask)[0]
-    add(TRAINER, 0, 0, "base_model", trows,
-        np.where(stat[trows, WARMRES] > 0, warm_model[trows], 0))
-    add(TRAINER, 0, 1, "examples", trows, np.where(has_tf[trows], tr_x[trows], 0))
-    r, j, a = window_items(tmask & ~has_tf)
-    add(TRAINER, 0, 1, "examples", r, a, j)
-    add(TRAINER, 0, 2, "hyperparameters", trows, hparams[trows])
-    add(TRAINER, 0, 3, "schema", trows, sc[trows])
-    add(TRAINER, 0, 4, "transform_graph", trows, tr_g[trows])
-    # Evaluator: one artifact filling `model` and `baseline_model` is one event, 2 pairs.
-    erows = np.nonzero(has_inputs(EVAL) & (stat[:, EVAL] != CANCELED))[0]
-    same = (base_model[erows] == model[erows]) & (model[erows] > 0)
-    add(EVAL, 0, 0, "baseline_model", erows, base_model[erows])
-    add(EVAL, 0, 1, "examples", erows, ex[erows])
-    add(EVAL, 0, 2, "model", erows, np.where(same, 0, model[erows]))
-    merged_exec = eid[erows[same], EVAL]
-    merged_art = model[erows[same]]
-    inputs(INFRA, [("examples", ex), ("model", model)])
-    inputs(PUSHER, [("infra_blessing", eff(INFRA)), ("model", model),
-                    ("model_blessing", blessing)])
-    inputs(BULK, [("examples", ex), ("model", model), ("model_blessing", blessing)])
-    # Outputs: COMPLETE publishes new artifacts, CACHED re-emits its source's (OUTPUT, 4).
+    def sorted(self) -> _Events:
+        """All rows in event id order (the collector is emptied)."""
+        execution, direction, order, index, key, artifact, event_type = (
+            np.concatenate(c) for c in zip(*self.chunks, strict=True))
+        self.chunks.clear()
+        sort_key = ((execution * 2 + direction) * 16 + order) * 64 + index.astype(np.int64)
+        event_order = np.argsort(sort_key, kind="stable")
+        del sort_key, order
+        execution, direction, index, key, artifact, event_type = (
+            v[event_order] for v in (execution, direction, index, key, artifact, event_type))
+        return _Events(execution=execution, direction=direction, index=index, key=key,
+                       artifact=artifact, type=event_type, keys=self.keys)
+
+
+def _reads_inputs(stat: np.ndarray, s: int) -> np.ndarray:
+    """Runs whose slot `s` registered its inputs (a canceled Trainer had started)."""
+    state = stat[:, s]
+    reading = (state == COMPLETE) | (state == CACHED) | (state == FAILED) | (state == RUNNING)
+    if s == TRAINER:
+        reading |= state == CANCELED
+    return reading
+
+
+def _write_events(fleet: Fleet, runs: Runs, execs: _ExecutionRows, arts: _ArtifactRows,
+                  out: Sink) -> _Events:
+    """Event and EventPath; returns the events (the attributions follow them)."""
+    collector = _EventCollector(execs.id_of)
+    used = _ConsumedArtifacts.of(runs, arts.first_of)
+    window = _SpanWindow.of(fleet, runs, arts.first_of)
+    _add_data_inputs(collector, runs.stat, used, window)
+    _add_trainer_inputs(collector, runs.stat, fleet.has[runs.pipe, TRANSFORM], used, window)
+    merged = _add_evaluator_inputs(collector, runs.stat, used)
+    _add_deployment_inputs(collector, runs.stat, used)
+    _add_outputs(collector, runs, arts.first_of)
+    _add_resolver_outputs(collector, runs.stat, used, window)
+    del used, window
+    events = collector.sorted()
+    out["Event"] = _event_table(execs, events)
+    out["EventPath"] = _event_path_table(events, merged, arts.n)
+    return events
+
+
+def _add_data_inputs(collector: _EventCollector, stat: np.ndarray, used: _ConsumedArtifacts,
+                     window: _SpanWindow) -> None:
+    """Inputs of the components between ExampleGen and the Trainer."""
+    collector.add_inputs(STATS, _reads_inputs(stat, STATS), [("examples", used.examples)])
+    collector.add_inputs(SCHEMA, _reads_inputs(stat, SCHEMA),
+                         [("statistics", used.statistics)])
+    collector.add_inputs(EXVAL, _reads_inputs(stat, EXVAL),
+                         [("schema", used.schema), ("statistics", used.statistics)])
+    collector.add_inputs(TRANSFORM, _reads_inputs(stat, TRANSFORM),
+                         [("examples", window), ("schema", used.schema)])
+    collector.add_inputs(TUNER, _reads_inputs(stat, TUNER), [
+        ("examples", used.transformed_examples), ("schema", used.schema),
+        ("transform_graph", used.transform_graph)])
+
+
+def _add_trainer_inputs(collector: _EventCollector, stat: np.ndarray, has_transform: np.ndarray,
+                        used: _ConsumedArtifacts, window: _SpanWindow) -> None:
+    """The Trainer reads transformed examples, or the span window without a Transform; its
+    base model is the warm-start resolver's pick."""
+    reading = _reads_inputs(stat, TRAINER)
+    rows = np.nonzero(reading)[0]
+    collector.add(TRAINER, INPUT, 0, "base_model", rows,
+                  np.where(stat[rows, WARMRES] > 0, used.warm_model[rows], 0))
+    collector.add(TRAINER, INPUT, 1, "examples", rows,
+                  np.where(has_transform[rows], used.transformed_examples[rows], 0))
+    run, index, items = window.items(reading & ~has_transform)
+    collector.add(TRAINER, INPUT, 1, "examples", run, items, index)
+    collector.add(TRAINER, INPUT, 2, "hyperparameters", rows, used.hyperparameters[rows])
+    collector.add(TRAINER, INPUT, 3, "schema", rows, used.schema[rows])
+    collector.add(TRAINER, INPUT, 4, "transform_graph", rows, used.transform_graph[rows])
+
+
+def _add_evaluator_inputs(collector: _EventCollector, stat: np.ndarray,
+                          used: _ConsumedArtifacts) -> tuple[np.ndarray, np.ndarray]:
+    """The Evaluator's inputs. One artifact filling `model` and `baseline_model` is one
+    event with two path pairs: returns those (execution ids, artifact ids)."""
+    rows = np.nonzero(_reads_inputs(stat, EVAL) & (stat[:, EVAL] != CANCELED))[0]
+    model = used.model[rows]
+    same = (used.baseline_model[rows] == model) & (model > 0)
+    collector.add(EVAL, INPUT, 0, "baseline_model", rows, used.baseline_model[rows])
+    collector.add(EVAL, INPUT, 1, "examples", rows, used.examples[rows])
+    collector.add(EVAL, INPUT, 2, "model", rows, np.where(same, 0, model))
+    return collector.exec_id_of[rows[same], EVAL], model[same]
+
+
+def _add_deployment_inputs(collector: _EventCollector, stat: np.ndarray,
+                           used: _ConsumedArtifacts) -> None:
+    """Inputs of the InfraValidator, the Pusher and the BulkInferrer."""
+    collector.add_inputs(INFRA, _reads_inputs(stat, INFRA),
+                         [("examples", used.examples), ("model", used.model)])
+    collector.add_inputs(PUSHER, _reads_inputs(stat, PUSHER), [
+        ("infra_blessing", used.infra_blessing), ("model", used.model),
+        ("model_blessing", used.model_blessing)])
+    collector.add_inputs(BULK, _reads_inputs(stat, BULK), [
+        ("examples", used.examples), ("model", used.model),
+        ("model_blessing", used.model_blessing)])
+
+
+def _add_outputs(collector: _EventCollector, runs: Runs, first_of: np.ndarray) -> None:
+    """COMPLETE publishes new artifacts, CACHED re-emits its source's (both OUTPUT)."""
     for s, outs in OUTPUTS.items():
-        st = stat[:, s]
-        rows_ = np.nonzero((st == COMPLETE) | (st == CACHED))[0]
-        for j_, (key, _) in enumerate(outs):
-            add(s, 1, j_, key, rows_, eff(s, j_)[rows_], etype=4)
-    # Resolvers: INTERNAL_OUTPUT (6), no inputs.
-    r, j, a = window_items(stat[:, SPANRES] == COMPLETE)
-    add(SPANRES, 1, 0, "examples", r, a, j, etype=6)
-    rows_ = np.nonzero(stat[:, WARMRES] == COMPLETE)[0]
-    add(WARMRES, 1, 0, "model", rows_, warm_model[rows_], etype=6)
-    rows_ = np.nonzero(stat[:, BLESSRES] == COMPLETE)[0]
-    add(BLESSRES, 1, 0, "model", rows_, base_model[rows_], etype=6)
-    add(BLESSRES, 1, 1, "model_blessing", rows_, base_bless[rows_], etype=6)
+        state = runs.stat[:, s]
+        rows = np.nonzero((state == COMPLETE) | (state == CACHED))[0]
+        for j, (key, _) in enumerate(outs):
+            artifacts = _used_output(runs, first_of, s, j)
+            collector.add(s, OUTPUT, j, key, rows, artifacts[rows], event_type=EVENT_OUTPUT)
 
-    e_exec, e_dir, e_order, e_idx, e_key, e_art, e_type = (np.concatenate(c) for c in zip(
-        *edges, strict=True))
-    edges.clear()
-    sort_key = ((e_exec * 2 + e_dir) * 16 + e_order) * 64 + e_idx.astype(np.int64)
-    order = np.argsort(sort_key, kind="stable")
-    e_exec, e_dir, e_idx, e_key, e_art, e_type = (
-        v[order] for v in (e_exec, e_dir, e_idx, e_key, e_art, e_type))
-    del order, sort_key, e_order
-    n_ev = e_exec.size
-    ev_id = np.arange(1, n_ev + 1, dtype=np.int64)
-    e_xi = e_exec - 1
-    e_ms = np.where(e_dir == 0, x_create[e_xi], x_end[e_xi])
-    e_new = (e_dir == 1) & (x_state[e_xi] == COMPLETE) & (e_type == 4)
-    e_new &= runs.src[x_run[e_xi], x_slot[e_xi]] == x_run[e_xi]
-    out["Event"] = make_table("Event", {
-        "id": ev_id, "artifact_id": e_art, "execution_id": e_exec, "type": e_type,
-        "milliseconds_since_epoch": e_ms}, n_ev)
 
-    # EventPath: [key, index] per pair; a merged event carries a second pair (`model`, 0).
-    extra = np.zeros(n_ev, dtype=np.int64)
+def _add_resolver_outputs(collector: _EventCollector, stat: np.ndarray,
+                          used: _ConsumedArtifacts, window: _SpanWindow) -> None:
+    """Resolvers have no inputs; what they pick is an INTERNAL_OUTPUT."""
+    run, index, items = window.items(stat[:, SPANRES] == COMPLETE)
+    collector.add(SPANRES, OUTPUT, 0, "examples", run, items, index,
+                  event_type=EVENT_INTERNAL_OUTPUT)
+    rows = np.nonzero(stat[:, WARMRES] == COMPLETE)[0]
+    collector.add(WARMRES, OUTPUT, 0, "model", rows, used.warm_model[rows],
+                  event_type=EVENT_INTERNAL_OUTPUT)
+    rows = np.nonzero(stat[:, BLESSRES] == COMPLETE)[0]
+    collector.add(BLESSRES, OUTPUT, 0, "model", rows, used.baseline_model[rows],
+                  event_type=EVENT_INTERNAL_OUTPUT)
+    collector.add(BLESSRES, OUTPUT, 1, "model_blessing", rows, used.baseline_blessing[rows],
+                  event_type=EVENT_INTERNAL_OUTPUT)
+
+
+def _event_table(execs: _ExecutionRows, events: _Events) -> pa.Table:
+    """The Event table: inputs at the execution's creation, outputs at its end."""
+    row = events.execution - 1
+    at_ms = np.where(events.direction == INPUT, execs.create_ms[row], execs.end_ms[row])
+    return make_table("Event", {
+        "id": np.arange(1, events.n + 1, dtype=np.int64), "artifact_id": events.artifact,
+        "execution_id": events.execution, "type": events.type,
+        "milliseconds_since_epoch": at_ms}, events.n)
+
+
+def _event_path_table(events: _Events, merged: tuple[np.ndarray, np.ndarray], n_art: int
+                      ) -> pa.Table:
+    """EventPath: [key, index] per pair; a merged event carries a second pair (`model`, 0)."""
+    merged_exec, merged_art = merged
+    keys = events.keys
+    extra = np.zeros(events.n, dtype=np.int64)
     if merged_exec.size:
-        cand = np.nonzero((e_dir == 0) & (e_key == in_keys.index("baseline_model")))[0]
+        cand = np.nonzero((events.direction == INPUT)
+                          & (events.key == keys.index("baseline_model")))[0]
         want = merged_exec * (n_art + 1) + merged_art
-        hit = np.isin(e_exec[cand] * (n_art + 1) + e_art[cand], want)
+        hit = np.isin(events.execution[cand] * (n_art + 1) + events.artifact[cand], want)
         extra[cand[hit]] = 1
-    if "model" not in in_keys:
-        in_keys.append("model")
+    if "model" not in keys:
+        keys.append("model")
     n_pairs = 1 + extra
-    p_ev = np.repeat(np.arange(n_ev), n_pairs)
-    p_no = np.arange(p_ev.size) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
-    p_key = np.where(p_no == 0, e_key[p_ev], in_keys.index("model"))
-    p_index = np.where(p_no == 0, e_idx[p_ev], 0)
-    n_path = p_ev.size * 2
-    is_idx = np.tile(np.array([0, 1]), p_ev.size)
-    path_ev = np.repeat(ev_id[p_ev], 2)
-    out["EventPath"] = make_table("EventPath", {
-        "event_id": path_ev, "is_index_step": is_idx,
-        "step_index": pa.array(np.repeat(p_index, 2), mask=is_idx == 0),
-        "step_key": strings.lookup(in_keys, np.where(is_idx == 0, np.repeat(p_key, 2), -1)),
-    }, n_path)
-    del p_ev, p_no, p_key, p_index, is_idx, path_ev
-    progress(f"events: {n_ev:,}")
+    pair_event = np.repeat(np.arange(events.n), n_pairs)
+    pair_no = np.arange(pair_event.size) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
+    pair_key = np.where(pair_no == 0, events.key[pair_event], keys.index("model"))
+    pair_index = np.where(pair_no == 0, events.index[pair_event], 0)
+    is_index = np.tile(np.array([0, 1]), pair_event.size)
+    return make_table("EventPath", {
+        "event_id": np.repeat(pair_event + 1, 2), "is_index_step": is_index,
+        "step_index": pa.array(np.repeat(pair_index, 2), mask=is_index == 0),
+        "step_key": strings.lookup(keys, np.where(is_index == 0, np.repeat(pair_key, 2), -1)),
+    }, pair_event.size * 2)
 
-    # ---------------------------------------------------------------- contexts
-    owner = runs.key_owner[x_run, x_slot]
-    ctx_keys = [x_pipe, x_run, x_pipe * NS + x_slot, np.where(owner >= 0, owner * NS + x_slot,
-                                                               -1)]
-    firsts, ranks, invs, uniqs = [], [], [], []
-    for rank, keys in enumerate(ctx_keys):
+
+# ---------------------------------------------------------------- contexts
+
+@dataclass
+class _Contexts:
+    """The contexts in id order, and each execution's context of each kind."""
+    of: np.ndarray               # (n_exec, 4) context id per kind (PIPELINE_CTX..), -1 = none
+    kind: np.ndarray             # per context, in id order
+    key: np.ndarray              # per context: pipeline, run, pipeline x slot or owner x slot
+    first_execution: np.ndarray  # per context: row of the execution that opened it
+
+    @property
+    def n(self) -> int:
+        return self.kind.size
+
+
+def _assign_contexts(execs: _ExecutionRows, cache_owner: np.ndarray) -> _Contexts:
+    """Open the contexts: one per pipeline, run, node (pipeline x slot) and execution_cache
+    key; ids in the order executions open them, kinds in CONTEXT_TYPES order."""
+    kind_keys = [execs.pipe, execs.run, execs.pipe * NS + execs.slot,
+                 np.where(cache_owner >= 0, cache_owner * NS + execs.slot, -1)]
+    firsts, kinds, inverses, uniques = [], [], [], []
+    for kind, keys in enumerate(kind_keys):
         valid = keys >= 0
-        vk = keys[valid]
-        uq, first, inv = np.unique(vk, return_index=True, return_inverse=True)
-        vidx = np.nonzero(valid)[0]
-        firsts.append(vidx[first])
-        ranks.append(np.full(uq.size, rank))
-        full_inv = np.full(keys.size, -1, dtype=np.int64)
-        full_inv[valid] = inv
-        invs.append(full_inv)
-        uniqs.append(uq)
-    c_first = np.concatenate(firsts)
-    c_rank = np.concatenate(ranks)
-    c_order = np.lexsort((c_rank, c_first))
-    n_ctx = c_first.size
-    c_id = np.empty(n_ctx, dtype=np.int64)
-    c_id[c_order] = np.arange(1, n_ctx + 1)
-    ctx_of = np.full((n_exec, 4), -1, dtype=np.int64)
+        unique, first, inverse = np.unique(keys[valid], return_index=True, return_inverse=True)
+        firsts.append(np.nonzero(valid)[0][first])
+        kinds.append(np.full(unique.size, kind))
+        full_inverse = np.full(keys.size, -1, dtype=np.int64)
+        full_inverse[valid] = inverse
+        inverses.append(full_inverse)
+        uniques.append(unique)
+    first = np.concatenate(firsts)
+    kind = np.concatenate(kinds)
+    order = np.lexsort((kind, first))
+    ctx_id = np.empty(first.size, dtype=np.int64)
+    ctx_id[order] = np.arange(1, first.size + 1)
+    of = np.full((execs.n, 4), -1, dtype=np.int64)
     base = 0
-    for rank in range(4):
-        m = invs[rank] >= 0
-        ctx_of[m, rank] = c_id[base + invs[rank][m]]
-        base += uniqs[rank].size
-    # names, in id order
-    c_first_s, c_rank_s = c_first[c_order], c_rank[c_order]
-    c_key_s = np.concatenate(uniqs)[c_order]
-    c_type = np.array([tid[n] for n in CONTEXT_TYPES])[c_rank_s]
-    run_us = runs.start_ms * 1000 + run_rank % 1000
+    for k in range(4):
+        opened = inverses[k] >= 0
+        of[opened, k] = ctx_id[base + inverses[k][opened]]
+        base += uniques[k].size
+    return _Contexts(of=of, kind=kind[order], key=np.concatenate(uniques)[order],
+                     first_execution=first[order])
+
+
+def _context_names(fleet: Fleet, runs: Runs, execs: _ExecutionRows, contexts: _Contexts,
+                   rng: np.random.Generator) -> pa.Array:
+    """Names in id order: the pipeline, the run id (its start time), `pipeline.node`, and a
+    random cache key (the second draw of `rng`)."""
+    run_us = runs.start_ms * 1000 + execs.run_rank % 1000
     node_names = [f"{p}.{EXGEN_NODE_IDS[kind] if s == EXGEN else NODE_IDS[s]}"
-                  for p, kind in zip(pipe_names, fleet.exgen_kind.tolist(), strict=True)
+                  for p, kind in zip(fleet.names, fleet.exgen_kind.tolist(), strict=True)
                   for s in range(NS)]
     pieces, where = [], []
-    for rank in range(4):
-        rows_r = np.nonzero(c_rank_s == rank)[0]
-        keys_r = c_key_s[rows_r]
-        if rank == 0:
-            pieces.append(strings.lookup(pipe_names, keys_r))
-        elif rank == 1:
-            pieces.append(strings.iso_micro(run_us[keys_r]))
-        elif rank == 2:
-            pieces.append(strings.lookup(node_names, keys_r))
+    for kind in range(4):
+        rows = np.nonzero(contexts.kind == kind)[0]
+        keys = contexts.key[rows]
+        if kind == PIPELINE_CTX:
+            pieces.append(strings.lookup(fleet.names, keys))
+        elif kind == RUN_CTX:
+            pieces.append(strings.iso_micro(run_us[keys]))
+        elif kind == NODE_CTX:
+            pieces.append(strings.lookup(node_names, keys))
         else:
-            pieces.append(strings.hex_digest(rng, rows_r.size))
-        where.append(rows_r)
+            pieces.append(strings.hex_digest(rng, rows.size))
+        where.append(rows)
     perm = np.concatenate(where)
     inv_perm = np.empty_like(perm)
     inv_perm[perm] = np.arange(perm.size)
-    c_name = pa.concat_arrays(pieces).take(pa.array(inv_perm))
-    del pieces, perm, inv_perm
-    c_create = x_create[c_first_s]
-    valid_assoc = ctx_of >= 0
-    a_ctx = ctx_of[valid_assoc]                       # row-major: exec order, rank order
-    a_exec_of = np.repeat(x_id, valid_assoc.sum(axis=1))
-    c_last = np.zeros(n_ctx + 1, dtype=np.int64)
-    np.maximum.at(c_last, a_ctx, x_end[a_exec_of - 1])
-    out["Context"] = make_table("Context", {
-        "id": np.arange(1, n_ctx + 1), "type_id": c_type, "name": c_name,
-        "create_time_since_epoch": c_create, "last_update_time_since_epoch": c_last[1:]},
-        n_ctx)
-    out["ContextProperty"] = make_table("ContextProperty", {}, 0)
-    run_ctx = np.full(runs.n, -1, dtype=np.int64)
-    run_ctx[x_run] = ctx_of[:, 1]
-    pipe_ctx = np.full(fleet.n, -1, dtype=np.int64)
-    pipe_ctx[x_pipe] = ctx_of[:, 0]
-    has_run = run_ctx >= 0
-    pc_child = run_ctx[has_run]
-    pc_parent = pipe_ctx[runs.pipe[has_run]]
-    o = np.argsort(pc_child)
-    out["ParentContext"] = make_table("ParentContext", {
-        "context_id": pc_child[o], "parent_context_id": pc_parent[o]}, pc_child.size)
-    out["Association"] = make_table("Association", {
-        "id": np.arange(1, a_ctx.size + 1), "context_id": a_ctx, "execution_id": a_exec_of},
-        a_ctx.size)
-    del a_exec_of, valid_assoc
-    progress(f"contexts: {n_ctx:,}, associations: {a_ctx.size:,}")
+    return pa.concat_arrays(pieces).take(pa.array(inv_perm))
 
-    # ---------------------------------------------------------------- attributions
-    # MLMD attributes every artifact of an (artifact, event) pair to the execution's
-    # contexts: inputs at registration (pipeline, run, node), outputs at publish (plus the
-    # execution_cache context); one row per (context, artifact), the first time it is seen.
-    grp = e_exec * 2 + e_dir
-    g_start = np.r_[0, np.nonzero(grp[1:] != grp[:-1])[0] + 1] if n_ev else np.zeros(0, int)
-    g_id = np.cumsum(np.r_[0, (grp[1:] != grp[:-1]).astype(np.int64)]) if n_ev else grp
-    del grp
+
+def _write_contexts(fleet: Fleet, runs: Runs, execs: _ExecutionRows, type_id: dict[str, int],
+                    rng: np.random.Generator, out: Sink) -> _Contexts:
+    """Context, ContextProperty (empty), ParentContext and Association."""
+    contexts = _assign_contexts(execs, runs.key_owner[execs.run, execs.slot])
+    associated = contexts.of >= 0
+    assoc_ctx = contexts.of[associated]                # row-major: exec order, kind order
+    assoc_exec = np.repeat(execs.id, associated.sum(axis=1))
+    del associated
+    last_ms = np.zeros(contexts.n + 1, dtype=np.int64)
+    np.maximum.at(last_ms, assoc_ctx, execs.end_ms[assoc_exec - 1])
+    out["Context"] = make_table("Context", {
+        "id": np.arange(1, contexts.n + 1),
+        "type_id": np.array([type_id[n] for n in CONTEXT_TYPES])[contexts.kind],
+        "name": _context_names(fleet, runs, execs, contexts, rng),
+        "create_time_since_epoch": execs.create_ms[contexts.first_execution],
+        "last_update_time_since_epoch": last_ms[1:]}, contexts.n)
+    out["ContextProperty"] = make_table("ContextProperty", {}, 0)
+    out["ParentContext"] = _parent_context_table(fleet, runs, execs, contexts)
+    out["Association"] = make_table("Association", {
+        "id": np.arange(1, assoc_ctx.size + 1), "context_id": assoc_ctx,
+        "execution_id": assoc_exec}, assoc_ctx.size)
+    return contexts
+
+
+def _run_contexts(runs: Runs, execs: _ExecutionRows, contexts: _Contexts) -> np.ndarray:
+    """Per run, the id of its pipeline_run context (-1 = the run has no execution)."""
+    run_ctx = np.full(runs.n, -1, dtype=np.int64)
+    run_ctx[execs.run] = contexts.of[:, RUN_CTX]
+    return run_ctx
+
+
+def _parent_context_table(fleet: Fleet, runs: Runs, execs: _ExecutionRows,
+                          contexts: _Contexts) -> pa.Table:
+    """ParentContext: each run context's parent is its pipeline's context."""
+    run_ctx = _run_contexts(runs, execs, contexts)
+    pipe_ctx = np.full(fleet.n, -1, dtype=np.int64)
+    pipe_ctx[execs.pipe] = contexts.of[:, PIPELINE_CTX]
+    has_run = run_ctx >= 0
+    child = run_ctx[has_run]
+    parent = pipe_ctx[runs.pipe[has_run]]
+    order = np.argsort(child)
+    return make_table("ParentContext", {
+        "context_id": child[order], "parent_context_id": parent[order]}, child.size)
+
+
+# ---------------------------------------------------------------- attributions
+
+def _publishes_new(runs: Runs, execs: _ExecutionRows, events: _Events) -> np.ndarray:
+    """Events that publish a new artifact: outputs of a COMPLETE execution that is its own
+    source (a cache hit re-emits its source's)."""
+    row = events.execution - 1
+    run = execs.run[row]
+    is_new = ((events.direction == OUTPUT) & (execs.state[row] == COMPLETE)
+              & (events.type == EVENT_OUTPUT))
+    return is_new & (runs.src[run, execs.slot[row]] == run)
+
+
+def _attribution_table(runs: Runs, execs: _ExecutionRows, events: _Events,
+                       contexts: _Contexts, n_art: int) -> pa.Table:
+    """MLMD attributes every artifact of an (artifact, event) pair to the execution's
+    contexts: inputs at registration (pipeline, run, node), outputs at publish (plus the
+    execution_cache context); one row per (context, artifact), the first time it is seen."""
+    n_ev = events.n
+    row = events.execution - 1
+    is_new = _publishes_new(runs, execs, events)
+    group = events.execution * 2 + events.direction
+    group_id = (np.cumsum(np.r_[0, (group[1:] != group[:-1]).astype(np.int64)]) if n_ev
+                else group)
+    del group
     parts_ctx, parts_art, parts_key = [], [], []
-    n_art_all = n_art + 1
-    for rank in range(4):
-        if rank == 3:
-            sel = np.nonzero(e_new & (ctx_of[e_xi, 3] >= 0))[0]
-        elif rank == 0:
-            sel = np.nonzero(e_new)[0]
+    for kind in range(4):
+        if kind == CACHE_CTX:
+            sel = np.nonzero(is_new & (contexts.of[row, CACHE_CTX] >= 0))[0]
+        elif kind == PIPELINE_CTX:
+            sel = np.nonzero(is_new)[0]
         else:
             sel = np.arange(n_ev)
-        ctx = ctx_of[e_xi[sel], rank]
-        if rank in (1, 2):
-            key = ctx * n_art_all + e_art[sel]
-            _, first = np.unique(key, return_index=True)
+        ctx = contexts.of[row[sel], kind]
+        if kind in (RUN_CTX, NODE_CTX):
+            _, first = np.unique(ctx * (n_art + 1) + events.artifact[sel], return_index=True)
             first.sort()
             sel, ctx = sel[first], ctx[first]
-            del key, first
+            del first
         parts_ctx.append(ctx)
-        parts_art.append(e_art[sel])
-        parts_key.append((g_id[sel] * 4 + rank) * (n_ev + 1) + sel)
-    t_key = np.concatenate(parts_key)
-    o = np.argsort(t_key, kind="stable")
-    t_ctx = np.concatenate(parts_ctx)[o]
-    t_art = np.concatenate(parts_art)[o]
-    del t_key, o, parts_ctx, parts_art, parts_key
-    out["Attribution"] = make_table("Attribution", {
-        "id": np.arange(1, t_ctx.size + 1), "context_id": t_ctx, "artifact_id": t_art},
-        t_ctx.size)
-    del t_ctx, t_art, g_id, g_start
-    progress(f"attributions: {out.rows['Attribution']:,}")
-
-    # ---------------------------------------------------------------- properties
-    out["ExecutionProperty"] = _execution_props(fleet, runs, x_run, x_slot, x_pipe, x_state,
-                                                x_id, tuner_exec)
-    out["ArtifactProperty"] = _artifact_props(fleet, runs, a_id, a_run, a_slot, a_j, a_pipe,
-                                              art_first, a_uri)
-    progress("properties done")
-    return {"eid": eid, "run_ctx": run_ctx, "n_exec": n_exec, "n_art": n_art, "n_ev": n_ev}
+        parts_art.append(events.artifact[sel])
+        parts_key.append((group_id[sel] * 4 + kind) * (n_ev + 1) + sel)
+    order = np.argsort(np.concatenate(parts_key), kind="stable")
+    del parts_key
+    context_id = np.concatenate(parts_ctx)[order]
+    artifact_id = np.concatenate(parts_art)[order]
+    del order, parts_ctx, parts_art
+    return make_table("Attribution", {
+        "id": np.arange(1, context_id.size + 1), "context_id": context_id,
+        "artifact_id": artifact_id}, context_id.size)
 
 
 def _proto_json(value: object) -> str:
@@ -547,83 +835,126 @@ def _module_paths(fleet: Fleet, pipe: np.ndarray, version: np.ndarray, module: s
     return strings.lookup(wheels, inv)
 
 
-def _execution_props(fleet: Fleet, runs: Runs, x_run: np.ndarray, x_slot: np.ndarray,
-                     x_pipe: np.ndarray, x_state: np.ndarray, x_id: np.ndarray,
-                     tuner_exec: np.ndarray) -> pa.Table:
+class _ExecutionProps(Props):
+    """Exec properties (all custom), added component by component to the executions that
+    record them: every one but a canceled Evaluator."""
+
+    def __init__(self, execs: _ExecutionRows) -> None:
+        super().__init__()
+        self.execs = execs
+        records = ~((execs.slot == EVAL) & (execs.state == CANCELED))
+        self.by_slot = {s: np.nonzero((execs.slot == s) & records)[0] for s in range(NS)}
+
+    def rows(self, s: int, only: np.ndarray | None = None) -> np.ndarray:
+        """Execution rows of slot `s` that record properties, those in `only` if given."""
+        rows = self.by_slot[s]
+        return rows if only is None else rows[only[rows]]
+
+    def add_to(self, s: int, name: str, kind: str, value: object,
+               rows: np.ndarray | None = None) -> None:
+        """`value`: a constant, or one per row of `rows` (default: all of slot `s`)."""
+        rows = self.by_slot[s] if rows is None else rows
+        self.add(self.execs.id[rows], name, 1, kind, value)
+
+
+def _per_pipeline(fleet: Fleet, template: str, pipe: np.ndarray) -> pa.Array:
+    """`template` with `{p}` replaced by each row's pipeline name."""
+    return strings.lookup([template.format(p=p) for p in fleet.names], pipe)
+
+
+def _execution_props(fleet: Fleet, runs: Runs, execs: _ExecutionRows,
+                     tuner_execution: np.ndarray) -> pa.Table:
     """Exec properties as TFX 1.16 records them: all custom, protos as indented JSON,
-    none on resolvers, no error text on failures. ExampleGen's driver adds `span` and
-    `input_fingerprint` when it runs, so a cache hit has neither."""
-    props = Props()
-    names = fleet.names
-    has_props = ~((x_slot == EVAL) & (x_state == CANCELED))
-    computed = (x_state == COMPLETE) | (x_state == FAILED) | (x_state == RUNNING)
-    by_slot = {s: np.nonzero((x_slot == s) & has_props)[0] for s in range(NS)}
+    none on resolvers, no error text on failures, and the simulator's `cpu_seconds`."""
+    props = _ExecutionProps(execs)
+    _example_gen_props(props, fleet, runs)
+    for s in (STATS, SCHEMA, EXVAL):
+        props.add_to(s, "exclude_splits", "str", "[]")
+    props.add_to(SCHEMA, "infer_feature_shape", "int", 1)
+    _training_props(props, fleet, runs, tuner_execution)
+    _evaluation_and_push_props(props, fleet)
+    cpu = runs.cpu[execs.run, execs.slot]
+    has_cpu = ~np.isnan(cpu)
+    props.add(execs.id[has_cpu], "cpu_seconds", 1, "double", cpu[has_cpu])
+    return props.table("ExecutionProperty", "execution_id")
 
-    def per_pipe(fmt: str, rows: np.ndarray) -> pa.Array:
-        return strings.lookup([fmt.format(p=p) for p in names], x_pipe[rows])
 
-    def add(s: int, name: str, kind: str, value: object, only: np.ndarray | None = None
-            ) -> None:
-        rows = by_slot[s] if only is None else by_slot[s][only[by_slot[s]]]
-        val = value(rows) if callable(value) else value
-        props.add(x_id[rows], name, 1, kind, val)
-
+def _example_gen_props(props: _ExecutionProps, fleet: Fleet, runs: Runs) -> None:
+    """ExampleGen's configuration; its driver adds `span` and `input_fingerprint` when it
+    runs, so a cache hit has neither."""
+    execs = props.execs
+    rows = props.rows(EXGEN)
     in_cfg = [_proto_json({"splits": [{"name": "single_split", "pattern": pattern}]})
               for pattern in ("span-{SPAN}/*.csv", "span-{SPAN}/*.tfrecord.gz",
                               "SELECT * FROM `{SPAN}`")]
-    add(EXGEN, "input_base", "str", lambda r: per_pipe("gs://fleet-data/{p}/raw", r))
-    add(EXGEN, "input_config", "str",
-        lambda r: strings.lookup(in_cfg, fleet.exgen_kind[x_pipe[r]]))
-    add(EXGEN, "output_config", "str", _proto_json({"split_config": {"splits": [
+    props.add_to(EXGEN, "input_base", "str",
+                 _per_pipeline(fleet, "gs://fleet-data/{p}/raw", execs.pipe[rows]))
+    props.add_to(EXGEN, "input_config", "str",
+                 strings.lookup(in_cfg, fleet.exgen_kind[execs.pipe[rows]]))
+    props.add_to(EXGEN, "output_config", "str", _proto_json({"split_config": {"splits": [
         {"name": "train", "hash_buckets": 4}, {"name": "eval", "hash_buckets": 1}]}}))
-    add(EXGEN, "output_data_format", "int", 6)   # FORMAT_TF_EXAMPLE
-    add(EXGEN, "output_file_format", "int", 5)   # FORMAT_TFRECORDS_GZIP
+    props.add_to(EXGEN, "output_data_format", "int", 6)   # FORMAT_TF_EXAMPLE
+    props.add_to(EXGEN, "output_file_format", "int", 5)   # FORMAT_TFRECORDS_GZIP
     # The span the driver found: a COMPLETE ExampleGen's own, the next one for a failure.
-    tried = runs.span[x_run] + (x_state != COMPLETE)
-    add(EXGEN, "span", "int", lambda r: tried[r], only=computed)
-    add(EXGEN, "input_fingerprint", "str", lambda r: _input_fingerprint(
-        fleet, x_pipe[r], tried[r], runs.create_ms[x_run[r], EXGEN] // 1000), only=computed)
-    for s in (STATS, SCHEMA, EXVAL):
-        add(s, "exclude_splits", "str", "[]")
-    add(SCHEMA, "infer_feature_shape", "int", 1)
-    ver = runs.code_version[x_run]
-    add(TRANSFORM, "custom_config", "str", "null")
-    add(TRANSFORM, "disable_statistics", "int", 0)
-    add(TRANSFORM, "force_tf_compat_v1", "int", 0)
-    add(TRANSFORM, "module_path", "str", lambda r: _module_paths(
-        fleet, x_pipe[r], ver[r], "preprocessing", "Transform"))
+    computed = (execs.state == COMPLETE) | (execs.state == FAILED) | (execs.state == RUNNING)
+    ran = props.rows(EXGEN, only=computed)
+    tried = runs.span[execs.run] + (execs.state != COMPLETE)
+    props.add_to(EXGEN, "span", "int", tried[ran], rows=ran)
+    props.add_to(EXGEN, "input_fingerprint", "str", _input_fingerprint(
+        fleet, execs.pipe[ran], tried[ran], runs.create_ms[execs.run[ran], EXGEN] // 1000),
+        rows=ran)
+
+
+def _training_props(props: _ExecutionProps, fleet: Fleet, runs: Runs,
+                    tuner_execution: np.ndarray) -> None:
+    """Transform, Tuner, Trainer and the hyperparameters importer; the module paths and
+    training steps follow the pipeline's code version."""
+    execs = props.execs
+    version = runs.code_version[execs.run]
+    rows = props.rows(TRANSFORM)
+    props.add_to(TRANSFORM, "custom_config", "str", "null")
+    props.add_to(TRANSFORM, "disable_statistics", "int", 0)
+    props.add_to(TRANSFORM, "force_tf_compat_v1", "int", 0)
+    props.add_to(TRANSFORM, "module_path", "str", _module_paths(
+        fleet, execs.pipe[rows], version[rows], "preprocessing", "Transform"))
     steps = np.array([1000, 2000, 5000, 500, 3000])
     train_args = [_proto_json({"num_steps": int(n)}) for n in steps]
     for s, component in ((TUNER, "Tuner"), (TRAINER, "Trainer")):
-        add(s, "module_path", "str", lambda r, c=component: _module_paths(
-            fleet, x_pipe[r], ver[r], "model", c))
-        add(s, "train_args", "str", lambda r: strings.lookup(train_args, ver[r] % steps.size))
-        add(s, "eval_args", "str", _proto_json({"num_steps": 100}))
-    add(TUNER, "tune_args", "str", _proto_json({"num_parallel_trials": 4}))
-    add(TRAINER, "custom_config", "str", lambda r: strings.lookup(
+        rows = props.rows(s)
+        props.add_to(s, "module_path", "str", _module_paths(
+            fleet, execs.pipe[rows], version[rows], "model", component))
+        props.add_to(s, "train_args", "str",
+                     strings.lookup(train_args, version[rows] % steps.size))
+        props.add_to(s, "eval_args", "str", _proto_json({"num_steps": 100}))
+    props.add_to(TUNER, "tune_args", "str", _proto_json({"num_parallel_trials": 4}))
+    rows = props.rows(TRAINER)
+    props.add_to(TRAINER, "custom_config", "str", strings.lookup(
         [_proto_json({"warm_start": False}), _proto_json({"warm_start": True})],
-        fleet.warm[x_pipe[r]].astype(np.int64)))
-    add(HPIMPORT, "artifact_uri", "str", lambda r: strings.join(
-        per_pipe(ROOT + "/{p}/Tuner/best_hyperparameters", r), tuner_exec[x_pipe[r]], sep="/"))
-    add(HPIMPORT, "output_key", "str", "result")
-    add(HPIMPORT, "reimport", "int", 0)
-    add(EVAL, "eval_config", "str", _proto_json({"metrics_specs": [{"thresholds": {"auc": {
-        "value_threshold": {"lower_bound": 0.6},
-        "change_threshold": {"direction": "HIGHER_IS_BETTER", "absolute": -1e-10}}}}]}))
-    add(EVAL, "example_splits", "str", "null")
-    add(EVAL, "fairness_indicator_thresholds", "str", "null")
-    add(INFRA, "serving_spec", "str", _proto_json({"tensorflow_serving": {"tags": ["latest"]}}))
-    add(INFRA, "validation_spec", "str", _proto_json({"max_loading_time_seconds": 60}))
-    add(PUSHER, "custom_config", "str", "null")
-    add(PUSHER, "push_destination", "str", lambda r: strings.lookup([_proto_json(
-        {"filesystem": {"base_directory": f"gs://fleet-serving/{p}"}}) for p in names],
-        x_pipe[r]))
-    add(BULK, "data_spec", "str", "{}")
-    add(BULK, "model_spec", "str", "{}")
-    cpu = runs.cpu[x_run, x_slot]
-    has_cpu = ~np.isnan(cpu)
-    props.add(x_id[has_cpu], "cpu_seconds", 1, "double", cpu[has_cpu])
-    return props.table("ExecutionProperty", "execution_id")
+        fleet.warm[execs.pipe[rows]].astype(np.int64)))
+    pipe = execs.pipe[props.rows(HPIMPORT)]
+    props.add_to(HPIMPORT, "artifact_uri", "str", strings.join(
+        _per_pipeline(fleet, ROOT + "/{p}/Tuner/best_hyperparameters", pipe),
+        tuner_execution[pipe], sep="/"))
+    props.add_to(HPIMPORT, "output_key", "str", "result")
+    props.add_to(HPIMPORT, "reimport", "int", 0)
+
+
+def _evaluation_and_push_props(props: _ExecutionProps, fleet: Fleet) -> None:
+    """Evaluator, InfraValidator, Pusher and BulkInferrer."""
+    props.add_to(EVAL, "eval_config", "str", _proto_json({"metrics_specs": [{"thresholds": {
+        "auc": {"value_threshold": {"lower_bound": 0.6},
+                "change_threshold": {"direction": "HIGHER_IS_BETTER", "absolute": -1e-10}}}}]}))
+    props.add_to(EVAL, "example_splits", "str", "null")
+    props.add_to(EVAL, "fairness_indicator_thresholds", "str", "null")
+    props.add_to(INFRA, "serving_spec", "str",
+                 _proto_json({"tensorflow_serving": {"tags": ["latest"]}}))
+    props.add_to(INFRA, "validation_spec", "str", _proto_json({"max_loading_time_seconds": 60}))
+    props.add_to(PUSHER, "custom_config", "str", "null")
+    props.add_to(PUSHER, "push_destination", "str", strings.lookup([_proto_json(
+        {"filesystem": {"base_directory": f"gs://fleet-serving/{p}"}}) for p in fleet.names],
+        props.execs.pipe[props.rows(PUSHER)]))
+    props.add_to(BULK, "data_spec", "str", "{}")
+    props.add_to(BULK, "model_spec", "str", "{}")
 
 
 def _anomalies_blessed(blessed: bool) -> str:
@@ -637,66 +968,78 @@ def _anomalies_blessed(blessed: bool) -> str:
     return "mlmd-struct::" + base64.b64encode(fields).decode()
 
 
-def _artifact_props(fleet: Fleet, runs: Runs, a_id: np.ndarray, a_run: np.ndarray,
-                    a_slot: np.ndarray, a_j: np.ndarray, a_pipe: np.ndarray,
-                    art_first: np.ndarray, a_uri: pa.Array) -> pa.Table:
+SPLIT_NAMES = '["train", "eval"]'
+
+
+def _artifact_rows(arts: _ArtifactRows, s: int, output: int = 0) -> np.ndarray:
+    """Rows of the artifacts published as output `output` of slot `s`."""
+    return np.nonzero((arts.slot == s) & (arts.output == output))[0]
+
+
+def _artifact_props(fleet: Fleet, runs: Runs, arts: _ArtifactRows) -> pa.Table:
     """Artifact properties as TFX 1.16 records them: `Examples.span` only as a custom
     property although the type declares it; statistics and anomalies carry a typed `span`
     that is always 0. `drift_score` and `num_anomalies` are the simulator's drift figures."""
     props = Props()
-    tfx = strings.lookup(TFX_VERSIONS, fleet.tfx_version[a_pipe])
-    props.add(a_id, "tfx_version", 1, "str", tfx)
-    props.add(a_id, "is_external", 1, "int", 0)
-    splits = '["train", "eval"]'
-
-    def rows(s: int, j: int = 0) -> np.ndarray:
-        return np.nonzero((a_slot == s) & (a_j == j))[0]
-
-    r = rows(EXGEN)
-    span = runs.span[a_run[r]]
-    props.add(a_id[r], "span", 1, "int", span)
-    props.add(a_id[r], "split_names", 0, "str", splits)
-    props.add(a_id[r], "input_fingerprint", 1, "str", _input_fingerprint(
-        fleet, a_pipe[r], span, runs.create_ms[a_run[r], EXGEN] // 1000))
-    props.add(a_id[r], "payload_format", 1, "str", "FORMAT_TF_EXAMPLE")
-    props.add(a_id[r], "file_format", 1, "str", "tfrecords_gzip")
-    r = rows(TRANSFORM, 1)
-    props.add(a_id[r], "split_names", 0, "str", splits)
-    r = rows(STATS)
-    props.add(a_id[r], "span", 0, "int", 0)
-    props.add(a_id[r], "split_names", 0, "str", splits)
-    props.add(a_id[r], "sample_rate_by_split", 1, "str", SAMPLE_RATE_BY_SPLIT)
-    props.add(a_id[r], "stats_dashboard_link", 1, "str", "")
-    props.add(a_id[r], "drift_score", 1, "double", np.round(runs.drift[a_run[r]], 4))
-    r = rows(EXVAL)
-    anomalies = runs.anomalies[a_run[r]]
-    props.add(a_id[r], "span", 0, "int", 0)
-    props.add(a_id[r], "split_names", 0, "str", splits)
-    props.add(a_id[r], "num_anomalies", 1, "int", anomalies)
-    props.add(a_id[r], "blessed", 1, "str", strings.lookup(
-        [_anomalies_blessed(False), _anomalies_blessed(True)], (anomalies == 0).astype(np.int64)))
-    # ModelBlessing: blessed, the evaluated model and the baseline (uri and id).
-    r = rows(EVAL, 1)
-    run = a_run[r]
-    props.add(a_id[r], "blessed", 1, "int", runs.blessed[run].astype(np.int64))
-    m_run = runs.src[run, TRAINER]
-    m_id = art_first[m_run, TRAINER]
-    props.add(a_id[r], "current_model_id", 1, "int", m_id)
-    props.add(a_id[r], "current_model", 1, "str", a_uri.take(pa.array(m_id - 1)))
-    has_b = runs.base_run[run] >= 0
-    rb = r[has_b]
-    b_id = art_first[runs.base_run[run[has_b]], TRAINER]
-    props.add(a_id[rb], "baseline_model_id", 1, "int", b_id)
-    props.add(a_id[rb], "baseline_model", 1, "str", a_uri.take(pa.array(b_id - 1)))
-    r = rows(INFRA)
-    props.add(a_id[r], "blessed", 1, "int", runs.infra_ok[a_run[r]].astype(np.int64))
-    r = rows(PUSHER)
-    pushed = runs.pushed[a_run[r]]
-    props.add(a_id[r], "pushed", 1, "int", pushed.astype(np.int64))
-    rp = r[pushed]
-    version = (runs.end_ms[a_run[rp], PUSHER] // 1000).astype(np.int64)
-    props.add(a_id[rp], "pushed_version", 1, "str", strings.join(version))
-    props.add(a_id[rp], "pushed_destination", 1, "str", strings.join(
-        strings.lookup([f"gs://fleet-serving/{p}" for p in fleet.names], a_pipe[rp]),
-        version, sep="/"))
+    props.add(arts.id, "tfx_version", 1, "str",
+              strings.lookup(TFX_VERSIONS, fleet.tfx_version[arts.pipe]))
+    props.add(arts.id, "is_external", 1, "int", 0)
+    _data_artifact_props(props, fleet, runs, arts)
+    _model_artifact_props(props, fleet, runs, arts)
     return props.table("ArtifactProperty", "artifact_id")
+
+
+def _data_artifact_props(props: Props, fleet: Fleet, runs: Runs, arts: _ArtifactRows) -> None:
+    """Examples (raw and transformed), statistics and anomalies."""
+    rows = _artifact_rows(arts, EXGEN)
+    ids, run = arts.id[rows], arts.run[rows]
+    span = runs.span[run]
+    props.add(ids, "span", 1, "int", span)
+    props.add(ids, "split_names", 0, "str", SPLIT_NAMES)
+    props.add(ids, "input_fingerprint", 1, "str", _input_fingerprint(
+        fleet, arts.pipe[rows], span, runs.create_ms[run, EXGEN] // 1000))
+    props.add(ids, "payload_format", 1, "str", "FORMAT_TF_EXAMPLE")
+    props.add(ids, "file_format", 1, "str", "tfrecords_gzip")
+    props.add(arts.id[_artifact_rows(arts, TRANSFORM, 1)], "split_names", 0, "str", SPLIT_NAMES)
+    rows = _artifact_rows(arts, STATS)
+    ids = arts.id[rows]
+    props.add(ids, "span", 0, "int", 0)
+    props.add(ids, "split_names", 0, "str", SPLIT_NAMES)
+    props.add(ids, "sample_rate_by_split", 1, "str", SAMPLE_RATE_BY_SPLIT)
+    props.add(ids, "stats_dashboard_link", 1, "str", "")
+    props.add(ids, "drift_score", 1, "double", np.round(runs.drift[arts.run[rows]], 4))
+    rows = _artifact_rows(arts, EXVAL)
+    ids = arts.id[rows]
+    anomalies = runs.anomalies[arts.run[rows]]
+    props.add(ids, "span", 0, "int", 0)
+    props.add(ids, "split_names", 0, "str", SPLIT_NAMES)
+    props.add(ids, "num_anomalies", 1, "int", anomalies)
+    props.add(ids, "blessed", 1, "str", strings.lookup(
+        [_anomalies_blessed(False), _anomalies_blessed(True)], (anomalies == 0).astype(np.int64)))
+
+
+def _model_artifact_props(props: Props, fleet: Fleet, runs: Runs, arts: _ArtifactRows
+                          ) -> None:
+    """ModelBlessing (blessed, the evaluated model and the baseline: uri and id),
+    InfraBlessing and PushedModel."""
+    rows = _artifact_rows(arts, EVAL, 1)
+    ids, run = arts.id[rows], arts.run[rows]
+    props.add(ids, "blessed", 1, "int", runs.blessed[run].astype(np.int64))
+    model_id = arts.first_of[runs.src[run, TRAINER], TRAINER]
+    props.add(ids, "current_model_id", 1, "int", model_id)
+    props.add(ids, "current_model", 1, "str", arts.uri.take(pa.array(model_id - 1)))
+    has_baseline = runs.base_run[run] >= 0
+    baseline_ids = ids[has_baseline]
+    baseline_id = arts.first_of[runs.base_run[run[has_baseline]], TRAINER]
+    props.add(baseline_ids, "baseline_model_id", 1, "int", baseline_id)
+    props.add(baseline_ids, "baseline_model", 1, "str", arts.uri.take(pa.array(baseline_id - 1)))
+    rows = _artifact_rows(arts, INFRA)
+    props.add(arts.id[rows], "blessed", 1, "int", runs.infra_ok[arts.run[rows]].astype(np.int64))
+    rows = _artifact_rows(arts, PUSHER)
+    pushed = runs.pushed[arts.run[rows]]
+    props.add(arts.id[rows], "pushed", 1, "int", pushed.astype(np.int64))
+    rows = rows[pushed]
+    version = (runs.end_ms[arts.run[rows], PUSHER] // 1000).astype(np.int64)
+    props.add(arts.id[rows], "pushed_version", 1, "str", strings.join(version))
+    props.add(arts.id[rows], "pushed_destination", 1, "str", strings.join(
+        _per_pipeline(fleet, "gs://fleet-serving/{p}", arts.pipe[rows]), version, sep="/"))
