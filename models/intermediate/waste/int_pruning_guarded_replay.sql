@@ -12,14 +12,15 @@
     - loss cap: pruning it would raise the pipeline's expected lost share of pushes in
       this period (the predicted push probabilities of its pruned graphlets over those
       of all its graphlets decided so far, this one included) above the var
-      `max_pipeline_push_loss`, the headline's bound on any pipeline's loss.
+      `pipeline_loss_cap` (0.25, half the headline's bound on any pipeline's loss:
+      the actual loss scatters around the expected one).
     Only what is known at `decided_at` enters a decision: predictions, the bound (from
     pushes before the cutoff), the policy's own earlier decisions and the pushes of kept
     graphlets that landed before it; never whether this or a later graphlet pushes.
     Pushes of kept graphlets still running at a decision wait in `pending_push_ms`. -#}
 {%- set threshold_steps = 20 -%}
 {%- set age_bound_multipliers = var('age_bound_multipliers') -%}
-{%- set pipeline_loss_cap = var('max_pipeline_push_loss') -%}
+{%- set pipeline_loss_cap = var('pipeline_loss_cap') -%}
 with recursive
 
 predictions as (

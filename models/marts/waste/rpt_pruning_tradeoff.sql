@@ -35,7 +35,6 @@ sum_pipelines as (
         sum(avoided_wasted_cost) as avoided_wasted_cost,
         sum(push_count) as push_count,
         sum(lost_push_count) as lost_push_count,
-        sum(active_hours) / (7 * 24.0) as pipeline_weeks,
         sum(model_age_hour_hours) / nullif(sum(observed_hours), 0)
             as mean_deployed_model_age_hours,
         max(cast(lost_push_count as double) / push_count) filter (where push_count >= 2)
@@ -47,6 +46,14 @@ sum_pipelines as (
     from outcomes
     group by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period
     having sum(graphlet_count) > 0
+),
+
+{#- Active time does not depend on the policy: summed once per period. -#}
+count_pipeline_weeks as (
+    select period, sum(active_hours) / (7 * 24.0) as pipeline_weeks
+    from outcomes
+    where policy = 'never_prune'
+    group by period
 ),
 
 measure_push_gaps as (
@@ -81,9 +88,11 @@ summarise_push_gaps as (
 combine_figures as (
     select
         sum_pipelines.*,
+        count_pipeline_weeks.pipeline_weeks,
         summarise_push_gaps.median_push_gap_hours,
         summarise_push_gaps.p90_push_gap_hours
     from sum_pipelines
+    left join count_pipeline_weeks on sum_pipelines.period = count_pipeline_weeks.period
     left join summarise_push_gaps
         on sum_pipelines.policy = summarise_push_gaps.policy
         and sum_pipelines.threshold is not distinct from summarise_push_gaps.threshold
