@@ -163,6 +163,8 @@ def small_fleet(tmp_path_factory: pytest.TempPathFactory):
         "build",
         "--select",
         "+rpt_pruning_headline",
+        "+rpt_pruning_pipeline_impact",
+        "+fct_graphlet_pruning_decisions",
         "+rpt_waste_causes",
         "--indirect-selection",
         "cautious",

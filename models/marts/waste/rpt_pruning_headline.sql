@@ -68,7 +68,7 @@ count_graphlets as (
             as training_graphlet_count,
         count(*) filter (where period = 'evaluation' and outcome <> 'pending')
             as evaluation_graphlet_count,
-        max(model_name) as model_name
+        cast(max(model_name) as varchar) as model_name
     from predictions
 ),
 
