@@ -1,8 +1,10 @@
 {#- The guarded model policy replayed over time, per candidate configuration (threshold
     0.00..1.00 by 0.05, times each age bound multiplier of the var
-    `age_bound_multipliers`) and pipeline, one graphlet at a time in decision order (`decided_at_ms`, then id):
-    a decision depends on what the policy kept before, so this is a recursive CTE
-    whose state is carried from each graphlet to the next of its pipeline.
+    `age_bound_multipliers`) and pipeline, one graphlet at a time in decision order
+    (`decided_at_ms`, then id): a decision depends on what the policy kept before, so
+    this is a recursive CTE whose state is carried from each graphlet to the next of its
+    pipeline. All configurations and pipelines advance together, one step per position,
+    so the recursion is as deep as the longest pipeline.
 
     A graphlet whose `predicted_push_probability < threshold` is pruned unless a guard
     keeps it:
