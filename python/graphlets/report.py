@@ -243,7 +243,12 @@ def _pipeline_impact(worst: Rows) -> go.Figure:
     figure.update_layout(
         barmode="group",
         yaxis={"tickformat": ".0%"},
-        yaxis2={"title": "mean deployed-model age (h)", "overlaying": "y", "side": "right"},
+        yaxis2={
+            "title": "mean deployed-model age (h)",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+        },
     )
     figure.update_xaxes(type="category")
     return _layout(figure, "pipeline", "share of its pushes lost")
