@@ -171,24 +171,36 @@ def _waste_bars(rows: Rows, x_title: str) -> go.Figure:
     return _layout(figure, x_title, "cost")
 
 
-def _tradeoff(evaluation: Rows) -> go.Figure:
-    """The evaluation period's trade-off: the model's threshold sweep as a curve (rows
-    come ordered by threshold), each baseline as one point."""
+def _tradeoff(evaluation: Rows, headline: Rows) -> go.Figure:
+    """The evaluation period's trade-off: threshold sweeps as curves (rows come ordered
+    by threshold), the unguarded policy's and the guarded one's at the headline's age
+    bound multiplier; each baseline as one point."""
     if not evaluation:
         return _empty("marts.rpt_pruning_tradeoff has no rows")
+    multiplier = headline[0]["age_bound_multiplier"] if headline else None
+    curves = {
+        "learned policy, unguarded (thresholds)": [
+            r for r in evaluation if r["policy"] == "model"
+        ],
+        f"learned policy, guarded (thresholds, age bound x{multiplier})": [
+            r
+            for r in evaluation
+            if r["policy"] == "guarded_model" and r["age_bound_multiplier"] == multiplier
+        ],
+    }
     figure = go.Figure()
-    curve = [r for r in evaluation if r["policy"] == "model"]
-    figure.add_trace(
-        go.Scatter(
-            x=[r["pushes_lost_share"] for r in curve],
-            y=[r["waste_avoided_share"] for r in curve],
-            text=[f"threshold {r['threshold']}" for r in curve],
-            mode="lines+markers",
-            name="learned policy (thresholds)",
+    for name, curve in curves.items():
+        figure.add_trace(
+            go.Scatter(
+                x=[r["pushes_lost_share"] for r in curve],
+                y=[r["waste_avoided_share"] for r in curve],
+                text=[f"threshold {r['threshold']}" for r in curve],
+                mode="lines+markers",
+                name=name,
+            )
         )
-    )
     for r in evaluation:
-        if r["policy"] != "model":
+        if r["policy"] not in ("model", "guarded_model"):
             figure.add_trace(
                 go.Scatter(
                     x=[r["pushes_lost_share"]],
@@ -202,6 +214,44 @@ def _tradeoff(evaluation: Rows) -> go.Figure:
     figure.update_xaxes(tickformat=".0%")
     figure.update_yaxes(tickformat=".0%")
     return figure
+
+
+def _pipeline_impact(worst: Rows) -> go.Figure:
+    """The pipelines the headline policy hurts most (rows come ordered by impact_rank):
+    each one's share of pushes lost and its mean deployed-model age, with the guards,
+    without them, and without pruning."""
+    if not worst:
+        return _empty("marts.rpt_pruning_pipeline_impact has no rows")
+    names = [r["pipeline_name"] for r in worst]
+    figure = go.Figure(
+        [
+            go.Bar(x=names, y=[r["pushes_lost_share"] for r in worst],
+                   name="pushes lost, guarded"),
+            go.Bar(x=names, y=[r["unguarded_pushes_lost_share"] for r in worst],
+                   name="pushes lost, unguarded"),
+            go.Scatter(x=names, y=[r["mean_deployed_model_age_hours_unpruned"] for r in worst],
+                       name="mean model age h, no pruning", mode="markers", yaxis="y2",
+                       marker={"symbol": "circle-open", "size": 10}),
+            go.Scatter(x=names, y=[r["mean_deployed_model_age_hours"] for r in worst],
+                       name="mean model age h, guarded", mode="markers", yaxis="y2",
+                       marker={"symbol": "diamond", "size": 10}),
+            go.Scatter(x=names, y=[r["unguarded_mean_deployed_model_age_hours"] for r in worst],
+                       name="mean model age h, unguarded", mode="markers", yaxis="y2",
+                       marker={"symbol": "x", "size": 10}),
+        ]
+    )
+    figure.update_layout(
+        barmode="group",
+        yaxis={"tickformat": ".0%"},
+        yaxis2={
+            "title": "mean deployed-model age (h)",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+        },
+    )
+    figure.update_xaxes(type="category")
+    return _layout(figure, "pipeline", "share of its pushes lost")
 
 
 def _cadence(rows: Rows) -> go.Figure:
@@ -348,10 +398,21 @@ def _charts(marts: Marts) -> list[Chart]:
             "Pruning",
             "Pruning trade-off (evaluation period)",
             lambda: _tradeoff(
-                marts.rows("rpt_pruning_tradeoff", "period = 'evaluation'", "policy, threshold")
+                marts.rows("rpt_pruning_tradeoff", "period = 'evaluation'", "policy, threshold"),
+                marts.rows("rpt_pruning_headline"),
             ),
-            "Each point of the line is one threshold of the learned policy; "
+            "Each point of a line is one threshold of the learned policy; "
             "diamonds are baselines.",
+        ),
+        (
+            "pruning-pipelines",
+            "Pruning",
+            "The ten pipelines pruning hurts most (evaluation period)",
+            lambda: _pipeline_impact(
+                marts.rows("rpt_pruning_pipeline_impact", "impact_rank <= 10", "impact_rank")
+            ),
+            "Worst first by share of pushes lost under the headline (guarded) policy "
+            "(marts.rpt_pruning_pipeline_impact); the unguarded policy beside it.",
         ),
         (
             "pruning-cadence",
@@ -438,6 +499,7 @@ def chart_ids() -> list[str]:
         "waste-by-category",
         "waste-by-month",
         "pruning-tradeoff",
+        "pruning-pipelines",
         "pruning-cadence",
     ]
 

@@ -143,7 +143,7 @@ def model(dbt, session):
     pushes = dbt.ref("int_graphlet_pushes").df()
     prunable = dbt.ref("int_graphlet_prunable_costs").df()
 
-    # No cutoff when no graphlet was decided (e.g. an empty store): nothing to split.
+    # No decision at all (an empty store, an as_of before any activity): no cutoff.
     has_cutoff = len(cutoff) and pd.notna(cutoff["cutoff_at_ms"].iloc[0])
     cutoff_at_ms = int(cutoff["cutoff_at_ms"].iloc[0]) if has_cutoff else 0
     frame = (
