@@ -77,7 +77,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyC
     _fleet().write(data.raw)
     build(
         data, None, "--select", "+rpt_pruning_headline", "+rpt_pruning_pipeline_impact",
-        "+fct_graphlet_pruning_decisions",
+        "+fct_graphlet_pruning_decisions", "+fct_graphlets",
         "--indirect-selection", "cautious",
     )
     with duckdb.connect(str(data.warehouse), read_only=True) as con:
