@@ -42,7 +42,7 @@ def make_store(target: Path, min_rows: int) -> int:
         ).fetchall():
             con.execute(f'DROP INDEX "{name}"')
         base = {t: con.execute(f"SELECT * FROM `{t}`").fetchall() for t in ID_COLUMNS}
-        shift = 10_000_000
+        shift = 100_000  # ids stay within MySQL and PostgreSQL INT
         copies = 0
         while sum(
             con.execute(f"SELECT count(*) FROM `{t}`").fetchone()[0] for t in mlmd_schema.TABLES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +33,7 @@ DataDirOption = Annotated[
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code=1)
 
 
@@ -46,17 +47,11 @@ def _report_ingest(summary: ingest_lib.IngestSummary, seconds: float) -> None:
         console.print(f"  {table}: column(s) {', '.join(columns)} absent in this store, left empty")
 
 
-def _ingest(kind: str, source: Path, data_dir: Path | None) -> None:
-    data = DataDir.resolve(data_dir)
-    loader = ingest_lib.ingest_sqlite if kind == "mlmd" else ingest_lib.ingest_files
+def _ingest(load: Callable[[ingest_lib.Progress], ingest_lib.IngestSummary]) -> None:
     started = time.perf_counter()
-    with console.status(f"loading {source}") as status:
+    with console.status("loading") as status:
         try:
-            summary = loader(
-                source,
-                data.raw,
-                progress=lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)"),
-            )
+            summary = load(lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)"))
         except ingest_lib.IngestError as error:
             _fail(str(error))
     _report_ingest(summary, time.perf_counter() - started)
@@ -64,11 +59,29 @@ def _ingest(kind: str, source: Path, data_dir: Path | None) -> None:
 
 @ingest_app.command("mlmd")
 def ingest_mlmd(
-    store: Annotated[Path, typer.Argument(help="An MLMD SQLite store (schema version 6-10).")],
+    store: Annotated[
+        str,
+        typer.Argument(
+            help="mysql://user@host:3306/db, postgresql://user@host:5432/db, or an SQLite "
+            "path (sqlite:///path too). The password: in the URL, in "
+            "$GRAPHLETS_MLMD_PASSWORD, or in ~/.my.cnf / ~/.pgpass.",
+            metavar="URL",
+        ),
+    ],
+    connect_timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for a database server to answer.")
+    ] = ingest_lib.DEFAULT_CONNECT_TIMEOUT,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Copy a real MLMD SQLite store into the raw layer."""
-    _ingest("mlmd", store, data_dir)
+    """Copy an MLMD store (schema version 6-10) into the raw layer, as one snapshot.
+
+    \b
+      graphlets ingest mlmd mysql://reader@127.0.0.1:3306/metadb
+      graphlets ingest mlmd postgresql://reader@db.example.com:5432/mlmd
+      graphlets ingest mlmd path/to/mlmd.sqlite
+    """
+    raw = DataDir.resolve(data_dir).raw
+    _ingest(lambda progress: ingest_lib.ingest_mlmd(store, raw, progress, connect_timeout))
 
 
 @ingest_app.command("files")
@@ -77,7 +90,8 @@ def ingest_files(
     data_dir: DataDirOption = None,
 ) -> None:
     """Load a folder of exported MLMD tables (e.g. dumped from MySQL or PostgreSQL)."""
-    _ingest("files", folder, data_dir)
+    raw = DataDir.resolve(data_dir).raw
+    _ingest(lambda progress: ingest_lib.ingest_files(folder, raw, progress))
 
 
 @app.command()

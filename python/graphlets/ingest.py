@@ -7,7 +7,6 @@ written, so a failed load never leaves half a raw layer behind.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +15,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from graphlets import mlmd_schema
+from graphlets import mlmd_schema, readers, store_url
 
 Progress = Callable[[str, int], None]
 
 # A store needs these to mean anything; the others may be absent and load empty.
 REQUIRED_TABLES = ("Type", "Artifact", "Execution", "Event", "EventPath")
-SQLITE_BATCH_ROWS = 200_000
+DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds
 
 _ARROW_TYPES = {
     "BIGINT": pa.int64(),
@@ -32,17 +31,13 @@ _ARROW_TYPES = {
 }
 
 
-# The Python values sqlite3 hands back that fit each column type (used to name a bad one).
-_PYTHON_TYPES = {"BIGINT": (int,), "DOUBLE": (int, float), "VARCHAR": (str,), "BLOB": (bytes,)}
-
-
 class IngestError(ValueError):
     """A store or export that cannot be loaded; the message says exactly what is wrong."""
 
 
 @dataclass(frozen=True)
 class IngestSummary:
-    source: Path
+    source: str  # the store's path or URL, without its password
     schema_version: int | None
     rows_by_table: dict[str, int]
     filled_columns: dict[str, list[str]]
@@ -70,103 +65,148 @@ def _staging_dir(raw_dir: Path) -> Path:
     return staging
 
 
-# --------------------------------------------------------------------------- SQLite
+# --------------------------------------------------------------------------- MLMD stores
 
 
-def _sqlite_columns(con: sqlite3.Connection, table: str) -> list[str] | None:
-    rows = con.execute(f"PRAGMA table_info(`{table}`)").fetchall()
-    return [row[1] for row in rows] or None
+def ingest_mlmd(
+    location: str | Path,
+    raw_dir: Path,
+    progress: Progress | None = None,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+) -> IngestSummary:
+    """Copy an MLMD store (SQLite file, MySQL/MariaDB or PostgreSQL URL) into `raw_dir`.
 
-
-def _sqlite_schema_version(con: sqlite3.Connection, tables: set[str]) -> int | None:
-    if "MLMDEnv" not in tables:
-        return None
-    row = con.execute("SELECT max(schema_version) FROM MLMDEnv").fetchone()
-    return row[0] if row else None
-
-
-def _to_arrow(table: str, column: str, values: list, kind: str) -> pa.Array:
-    if column == "proto_value":
-        # MLMD stores a proto value as base64 *text* in a BLOB column.
-        values = [v.decode("ascii") if isinstance(v, bytes) else v for v in values]
+    Every table is read in one read-only snapshot, so the raw layer is one instant of a
+    store that may be written meanwhile.
+    """
     try:
-        return pa.array(values, type=_ARROW_TYPES[kind])
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as error:
-        fits = _PYTHON_TYPES[kind]
-        bad = next((v for v in values if v is not None and type(v) not in fits), None)
-        raise IngestError(
-            f"table {table}, column {column}: expected {kind} values, found {bad!r}"
-        ) from error
-
-
-def _sqlite_batches(
-    con: sqlite3.Connection, table: str, present: list[str]
-) -> Iterator[pa.RecordBatch]:
-    schema = arrow_schema(table)
-    wanted = mlmd_schema.column_names(table)
-    select = ", ".join(f"`{c}`" if c in present else f"NULL AS `{c}`" for c in wanted)
-    # EventPath has no order column: SQLite's rowid order is the step order.
-    cursor = con.execute(f"SELECT {select} FROM `{table}` ORDER BY rowid")
-    while rows := cursor.fetchmany(SQLITE_BATCH_ROWS):
-        columns = list(zip(*rows, strict=True))
-        arrays = [
-            _to_arrow(table, name, list(values), kind)
-            for (name, kind), values in zip(mlmd_schema.TABLES[table], columns, strict=True)
-        ]
-        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+        url = store_url.parse(str(location))
+    except store_url.StoreUrlError as error:
+        raise IngestError(str(error)) from None
+    try:
+        with readers.open_reader(url, connect_timeout) as reader:
+            found = reader.columns()
+            version = _checked_schema_version(reader, found)
+            plan, filled = _plan(found)
+            staging = _staging_dir(raw_dir)
+            try:
+                rows = _copy_tables(reader.read(plan), staging, progress)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+    except (readers.ReaderError, IngestError) as error:
+        raise IngestError(f"{url.display}: {error}") from None
+    _swap_in(staging, raw_dir)
+    return IngestSummary(url.display, version, rows, filled)
 
 
 def ingest_sqlite(store: Path, raw_dir: Path, progress: Progress | None = None) -> IngestSummary:
     """Copy a real MLMD SQLite store (schema version 6 to 10) into `raw_dir`."""
-    if not store.is_file():
-        raise IngestError(f"{store}: no such file")
-    try:
-        con = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-        tables = {
-            row[0]
-            for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-    except sqlite3.DatabaseError as error:
-        raise IngestError(f"{store}: not an SQLite database ({error})") from error
-    missing = [t for t in REQUIRED_TABLES if t not in tables]
+    return ingest_mlmd(store, raw_dir, progress)
+
+
+def _checked_schema_version(reader: readers.Reader, found: dict[str, list[str]]) -> int:
+    missing = [t for t in REQUIRED_TABLES if t not in found]
     if missing:
+        raise IngestError(f"not an MLMD store, missing table(s) {', '.join(missing)}")
+    supported = (
+        f"versions {mlmd_schema.MIN_SCHEMA_VERSION} to {mlmd_schema.SCHEMA_VERSION} are "
+        "supported"
+    )
+    if "MLMDEnv" not in found:
         raise IngestError(
-            f"{store}: not an MLMD store, missing table(s) {', '.join(missing)}"
+            "no MLMDEnv table, so the MLMD schema version is unknown; "
+            f"{supported}"
         )
-    version = _sqlite_schema_version(con, tables)
-    if version is not None and version < mlmd_schema.MIN_SCHEMA_VERSION:
+    version = reader.schema_version()
+    if version is None:
         raise IngestError(
-            f"{store}: MLMD schema version {version} is not supported; versions "
-            f"{mlmd_schema.MIN_SCHEMA_VERSION} to {mlmd_schema.SCHEMA_VERSION} are "
-            "(upgrade it with ml-metadata's enable_upgrade_migration)"
+            "table MLMDEnv is empty, so the MLMD schema version is unknown; "
+            f"{supported}"
         )
-    staging = _staging_dir(raw_dir)
-    rows: dict[str, int] = {}
+    if not mlmd_schema.MIN_SCHEMA_VERSION <= version <= mlmd_schema.SCHEMA_VERSION:
+        hint = (
+            " (upgrade it with ml-metadata's enable_upgrade_migration)"
+            if version < mlmd_schema.MIN_SCHEMA_VERSION else ""
+        )
+        raise IngestError(
+            f"MLMD schema version {version} is not supported; {supported}{hint}"
+        )
+    return version
+
+
+def _plan(found: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The columns to read per MLMD table, and the columns the store lacks (left NULL)."""
+    plan: dict[str, list[str]] = {}
     filled: dict[str, list[str]] = {}
-    try:
-        for table in mlmd_schema.TABLES:
-            present = _sqlite_columns(con, table) if table in tables else []
-            present = present or []
-            lacking = [c for c in mlmd_schema.required_columns(table) if c not in present]
-            if present and lacking:
-                raise IngestError(f"{store}: table {table} lacks column(s) {', '.join(lacking)}")
-            absent = [c for c in mlmd_schema.column_names(table) if c not in present]
-            if present and absent:
-                filled[table] = absent
-            rows[table] = _write_batches(
-                staging / f"{table}.parquet",
-                arrow_schema(table),
-                _sqlite_batches(con, table, present) if present else iter(()),
+    for table in mlmd_schema.TABLES:
+        present = found.get(table, [])
+        lacking = [c for c in mlmd_schema.required_columns(table) if c not in present]
+        if present and lacking:
+            raise IngestError(
+                f"table {table} lacks column(s) {', '.join(lacking)}"
             )
+        absent = [c for c in mlmd_schema.column_names(table) if c not in present]
+        if present and absent:
+            filled[table] = absent
+        plan[table] = present
+    return plan, filled
+
+
+def _copy_tables(
+    batches: Iterator[tuple[str, pa.RecordBatch]], staging: Path, progress: Progress | None
+) -> dict[str, int]:
+    """Write each table's batches (which arrive table after table) to its Parquet file."""
+    rows = {table: 0 for table in mlmd_schema.TABLES}
+    writers: dict[str, pq.ParquetWriter] = {}
+    try:
+        for table, batch in batches:
+            if table not in writers:
+                writers[table] = _parquet_writer(staging, table)
+            writers[table].write_batch(conform(table, batch))
+            rows[table] += batch.num_rows
             if progress:
                 progress(table, rows[table])
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        for table in mlmd_schema.TABLES:
+            if table not in writers:  # absent from the store: an empty file
+                writers[table] = _parquet_writer(staging, table)
     finally:
-        con.close()
-    _swap_in(staging, raw_dir)
-    return IngestSummary(store, version, rows, filled)
+        for writer in writers.values():
+            writer.close()
+    return rows
+
+
+def _parquet_writer(staging: Path, table: str) -> pq.ParquetWriter:
+    return pq.ParquetWriter(staging / f"{table}.parquet", arrow_schema(table), compression="zstd")
+
+
+def conform(table: str, batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`batch` cast to the raw layer's types; a value that does not fit is named."""
+    schema = arrow_schema(table)
+    arrays = []
+    for field in schema:
+        column = batch.column(field.name)
+        if column.null_count == len(column):  # a reader may type an all-NULL column anyhow
+            arrays.append(pa.nulls(len(column), field.type))
+            continue
+        try:
+            arrays.append(column.cast(field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+            kind = mlmd_schema.duckdb_type(table, field.name)
+            bad = _first_unfit(column, field.type)
+            raise IngestError(
+                f"table {table}, column {field.name}: expected {kind} values, found {bad!r}"
+            ) from error
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _first_unfit(column: pa.Array, target: pa.DataType) -> object:
+    for value in column.to_pylist():
+        try:
+            pa.array([value], type=column.type).cast(target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return value
+    return None
 
 
 def _write_batches(path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> int:
@@ -275,7 +315,7 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
         con.close()
     version = _schema_version_of(staging)
     _swap_in(staging, raw_dir)
-    return IngestSummary(folder, version, rows, filled)
+    return IngestSummary(str(folder), version, rows, filled)
 
 
 def _schema_version_of(raw_dir: Path) -> int | None:
