@@ -261,13 +261,14 @@ def _copy_export(con: duckdb.DuckDBPyConnection, path: Path, table: str, target:
         if name not in found:
             casts.append(f"CAST(NULL AS {kind}) AS {name}")
             continue
+        value = _export_value(name, kind)
         bad = con.execute(
             f"SELECT any_value({name}) FROM {relation} "
-            f"WHERE {name} IS NOT NULL AND TRY_CAST({name} AS {kind}) IS NULL"
+            f"WHERE {name} IS NOT NULL AND ({_does_not_fit(value, kind)})"
         ).fetchone()[0]
         if bad is not None:
             raise IngestError(f"{path}: column {name} must hold {kind} values, found {bad!r}")
-        casts.append(f"CAST({name} AS {kind}) AS {name}")
+        casts.append(f"CAST({value} AS {kind}) AS {name}")
     out = str(target).replace("'", "''")
     con.execute(
         f"COPY (SELECT {', '.join(casts)} FROM {relation}) TO '{out}' "
@@ -275,6 +276,22 @@ def _copy_export(con: duckdb.DuckDBPyConnection, path: Path, table: str, target:
     )
     count = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0]
     return count, absent
+
+
+def _export_value(name: str, kind: str) -> str:
+    """The SQL reading one exported column; PostgreSQL writes its booleans as t/f."""
+    if name in mlmd_schema.BOOLEAN_COLUMNS:
+        return (
+            f"CASE lower(CAST({name} AS VARCHAR)) WHEN 't' THEN '1' WHEN 'true' THEN '1' "
+            f"WHEN 'f' THEN '0' WHEN 'false' THEN '0' ELSE CAST({name} AS VARCHAR) END"
+        )
+    return name
+
+
+def _does_not_fit(value: str, kind: str) -> str:
+    if kind == "BIGINT":  # a cast would round 1.5 to 2; only whole numbers fit
+        return f"NOT regexp_full_match(trim(CAST({value} AS VARCHAR)), '[+-]?[0-9]+')"
+    return f"TRY_CAST({value} AS {kind}) IS NULL"
 
 
 def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) -> IngestSummary:
