@@ -6,10 +6,14 @@ written, so a failed load never leaves half a raw layer behind.
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -90,7 +94,7 @@ def ingest_mlmd(
             plan, filled = _plan(found)
             staging = _staging_dir(raw_dir)
             try:
-                rows = _copy_tables(reader.read(plan), staging, progress)
+                rows = _copy_tables(_read_ahead(reader.read(plan)), staging, progress)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
@@ -174,6 +178,51 @@ def _copy_tables(
         for writer in writers.values():
             writer.close()
     return rows
+
+
+def _read_ahead(
+    batches: Iterator[tuple[str, pa.RecordBatch]], depth: int = 2
+) -> Iterator[tuple[str, pa.RecordBatch]]:
+    """`batches`, read in a thread up to `depth` ahead: the database read and the Parquet
+    write (both release the GIL) overlap, and memory stays bounded by a few batches."""
+    ahead: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for item in batches:
+                while not stop.is_set():
+                    try:
+                        ahead.put(("batch", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+            ahead.put(("done", None))
+        except BaseException as error:  # handed to the consumer, raised there
+            ahead.put(("error", error))
+        finally:
+            close = getattr(batches, "close", None)
+            if close:
+                close()
+
+    reader = threading.Thread(target=read, name="graphlets-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, item = ahead.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while reader.is_alive():  # drain so a blocked put sees the stop
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.1)
+        reader.join()
 
 
 def _parquet_writer(staging: Path, table: str) -> pq.ParquetWriter:

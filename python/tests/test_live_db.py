@@ -17,12 +17,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 import test_truth_fixture as truth_checks
-from conftest import FIXTURES, STORE, build
-from db_servers import Server, start_mariadb, start_postgres
+from conftest import FIXTURES, STORE
+from db_servers import PASSWORD, Server, start_mariadb, start_postgres
 from typer.testing import CliRunner
 
 from graphlets import mlmd_schema, readers
 from graphlets.cli import app
+from graphlets.dbt_runner import run_dbt
 from graphlets.ingest import IngestError, ingest_mlmd, ingest_sqlite
 from graphlets.paths import DataDir
 from graphlets.simulate import simulate
@@ -30,6 +31,9 @@ from graphlets.simulate import simulate
 DUMPS = {"mysql": FIXTURES / "mlmd" / "tfx_small.mysql.sql",
          "postgresql": FIXTURES / "mlmd" / "tfx_small.postgresql.sql"}
 KINDS = ["mysql", "postgresql"]
+TRUTH_MARTS = ("fct_graphlet_members", "fct_graphlets", "fct_graphlet_external_inputs",
+               "fct_executions", "fct_execution_waste", "rpt_waste_breakdown",
+               "fct_orphan_work", "fct_cache_savings", "fct_recomputation")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +81,7 @@ def test_fixture_dump_gives_the_sqlite_raw_layer(servers, sqlite_raw, tmp_path, 
     summary = ingest_mlmd(servers[kind].url("tfx_small"), tmp_path / "raw")
     assert summary.schema_version == 10
     assert summary.rows_by_table["EventPath"] == 674
-    assert "graphlets-test-secret" not in summary.source
+    assert PASSWORD not in summary.source
     assert_same_raw_layer(tmp_path / "raw", sqlite_raw)
 
 
@@ -85,7 +89,11 @@ def test_fixture_dump_gives_the_sqlite_raw_layer(servers, sqlite_raw, tmp_path, 
 def test_marts_from_each_database_match_the_truth(servers, truth, tmp_path, kind):
     data = DataDir(tmp_path)
     ingest_mlmd(servers[kind].url("tfx_small"), data.raw)
-    build(data)
+    # The marts the truth file speaks of, and their parents; the data tests already run
+    # on the same raw layer from SQLite (test_truth_fixture.py).
+    result = run_dbt(data, "build", "--select", *(f"+{mart}" for mart in TRUTH_MARTS),
+                     "--resource-type", "model", "--resource-type", "seed")
+    assert result.success, [f"{n.name}: {n.message}" for n in result.failures]
     with duckdb.connect(str(data.warehouse), read_only=True) as warehouse:
         truth_checks.test_graphlet_members_match_truth(warehouse, truth)
         truth_checks.test_graphlet_attributes_match_truth(warehouse, truth)
@@ -294,6 +302,47 @@ def test_server_killed_mid_read_keeps_the_raw_layer(fleet_store, tmp_path, monke
     finally:
         server.stop()
     assert "failed" in str(error.value) and "\n" not in str(error.value)
-    assert "graphlets-test-secret" not in str(error.value)
+    assert PASSWORD not in str(error.value)
     assert _digest(raw) == before
     assert not raw.with_name("raw.loading").exists()
+
+
+# --------------------------------------------------------------------------- passwords
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_password_from_the_environment_is_used_and_never_written(
+    servers, tmp_path, monkeypatch, kind
+):
+    monkeypatch.setenv("GRAPHLETS_MLMD_PASSWORD", PASSWORD)
+    data = DataDir(tmp_path / "data")
+    result = CliRunner().invoke(
+        app, ["ingest", "mlmd", servers[kind].url("tfx_small", password=None),
+              "--data-dir", str(data.root)],
+    )
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    for path in data.root.rglob("*"):
+        if path.is_file():
+            assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_password_from_the_clients_own_files(servers, tmp_path, monkeypatch):
+    monkeypatch.delenv("GRAPHLETS_MLMD_PASSWORD", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".my.cnf").write_text(f"[client]\npassword={PASSWORD}\n")
+    pgpass = tmp_path / ".pgpass"
+    pgpass.write_text(f"127.0.0.1:{servers['postgresql'].port}:tfx_small:graphlets:{PASSWORD}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))  # libpq finds ~ by the passwd entry
+    for kind in KINDS:
+        summary = ingest_mlmd(servers[kind].url("tfx_small", password=None), tmp_path / kind)
+        assert summary.rows_by_table["Event"] == 337
+
+
+def test_help_shows_all_three_url_forms():
+    result = CliRunner().invoke(app, ["ingest", "mlmd", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for form in ("mysql://user@host:3306/db", "postgresql://user@host:5432/db", "SQLite",
+                 "sqlite:///path", "--connect-timeout", "GRAPHLETS_MLMD_PASSWORD"):
+        assert form in result.output, form
