@@ -242,7 +242,7 @@ def demo(
 
     data = DataDir.resolve(data_dir)
     if preset == "bundled":
-        _ingest("mlmd", BUNDLED_STORE, data.root)
+        _ingest(lambda progress: ingest_lib.ingest_mlmd(BUNDLED_STORE, data.raw, progress))
     else:
         simulate(preset=preset, data_dir=data.root)
     try:

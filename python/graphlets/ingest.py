@@ -1,7 +1,9 @@
 """Loaders that copy an MLMD store into the raw layer (one Parquet file per MLMD table).
 
-Both loaders write into a temporary folder and swap it in only when every table is
-written, so a failed load never leaves half a raw layer behind.
+`ingest_mlmd` reads a store where it lives (SQLite file, MySQL/MariaDB, PostgreSQL: see
+readers.py); `ingest_files` reads a folder of per-table exports. Both write into a
+temporary folder and swap it in only when every table is written, so a failed load never
+leaves half a raw layer behind.
 """
 
 from __future__ import annotations
@@ -109,33 +111,34 @@ def ingest_sqlite(store: Path, raw_dir: Path, progress: Progress | None = None) 
     return ingest_mlmd(store, raw_dir, progress)
 
 
+_SUPPORTED = (
+    f"versions {mlmd_schema.MIN_SCHEMA_VERSION} to {mlmd_schema.SCHEMA_VERSION} are supported"
+)
+
+
 def _checked_schema_version(reader: readers.Reader, found: dict[str, list[str]]) -> int:
     missing = [t for t in REQUIRED_TABLES if t not in found]
     if missing:
         raise IngestError(f"not an MLMD store, missing table(s) {', '.join(missing)}")
-    supported = (
-        f"versions {mlmd_schema.MIN_SCHEMA_VERSION} to {mlmd_schema.SCHEMA_VERSION} are "
-        "supported"
-    )
     if "MLMDEnv" not in found:
         raise IngestError(
-            "no MLMDEnv table, so the MLMD schema version is unknown; "
-            f"{supported}"
+            f"no MLMDEnv table, so the MLMD schema version is unknown; {_SUPPORTED}"
         )
-    version = reader.schema_version()
+    return _supported(reader.schema_version())
+
+
+def _supported(version: int | None) -> int:
+    """`version` when graphlets reads stores of that MLMD schema version."""
     if version is None:
         raise IngestError(
-            "table MLMDEnv is empty, so the MLMD schema version is unknown; "
-            f"{supported}"
+            f"table MLMDEnv is empty, so the MLMD schema version is unknown; {_SUPPORTED}"
         )
     if not mlmd_schema.MIN_SCHEMA_VERSION <= version <= mlmd_schema.SCHEMA_VERSION:
         hint = (
             " (upgrade it with ml-metadata's enable_upgrade_migration)"
             if version < mlmd_schema.MIN_SCHEMA_VERSION else ""
         )
-        raise IngestError(
-            f"MLMD schema version {version} is not supported; {supported}{hint}"
-        )
+        raise IngestError(f"MLMD schema version {version} is not supported; {_SUPPORTED}{hint}")
     return version
 
 
@@ -380,6 +383,12 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
     finally:
         con.close()
     version = _schema_version_of(staging)
+    if version is not None:  # hand-made exports may leave MLMDEnv out
+        try:
+            _supported(version)
+        except IngestError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise IngestError(f"{folder}: {error}") from None
     _swap_in(staging, raw_dir)
     return IngestSummary(str(folder), version, rows, filled)
 

@@ -270,3 +270,14 @@ def test_files_ingest_refuses_a_fraction_in_an_integer_column(tmp_path):
         f"{event}: column milliseconds_since_epoch must hold BIGINT values, "
         "found '1704067200000.5'"
     )
+
+
+def test_files_ingest_refuses_a_schema_version_outside_6_to_10(tmp_path):
+    export = _csv_export(tmp_path)
+    (export / "MLMDEnv.csv").write_text("schema_version\n11\n")
+    with pytest.raises(IngestError) as error:
+        ingest_files(export, tmp_path / "raw")
+    assert str(error.value) == (
+        f"{export}: MLMD schema version 11 is not supported; versions 6 to 10 are supported"
+    )
+    assert not (tmp_path / "raw").exists()
