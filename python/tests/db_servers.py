@@ -27,7 +27,6 @@ from graphlets import mlmd_schema
 
 USER = "graphlets"
 PASSWORD = "graphlets-test-secret"
-POSTGRES_BOOLEANS = {"is_custom_property", "bool_value", "is_index_step"}
 POSTGRES_ARROW_TYPES = {
     "integer": pa.int32(), "smallint": pa.int16(), "bigint": pa.int64(), "boolean": pa.bool_(),
     "bytea": pa.binary(), "text": pa.string(), "character varying": pa.string(),
@@ -116,20 +115,30 @@ class Server:
     def _copy_table(self, source: sqlite3.Connection, database: str, table: str) -> int:
         columns = mlmd_schema.column_names(table)
         cursor = source.execute(f"SELECT {', '.join(columns)} FROM `{table}` ORDER BY rowid")
-        if self.scheme == "mysql":
-            import pymysql
+        copy = self._copy_mysql if self.scheme == "mysql" else self._copy_postgres
+        return copy(cursor, database, table, columns)
 
-            target = pymysql.connect(host="127.0.0.1", port=self.port, user=USER,
-                                     password=PASSWORD, database=database)
-            insert = (f"INSERT INTO `{table}` ({', '.join(columns)}) "
-                      f"VALUES ({', '.join(['%s'] * len(columns))})")
-            count = 0
-            with target, target.cursor() as out:
-                while rows := cursor.fetchmany(50_000):
-                    out.executemany(insert, rows)
-                    count += len(rows)
-                target.commit()
-            return count
+    def _copy_mysql(
+        self, cursor: sqlite3.Cursor, database: str, table: str, columns: list[str]
+    ) -> int:
+        import pymysql
+
+        target = pymysql.connect(host="127.0.0.1", port=self.port, user=USER,
+                                 password=PASSWORD, database=database)
+        insert = (f"INSERT INTO `{table}` ({', '.join(columns)}) "
+                  f"VALUES ({', '.join(['%s'] * len(columns))})")
+        count = 0
+        with target, target.cursor() as out:
+            while rows := cursor.fetchmany(50_000):
+                out.executemany(insert, rows)
+                count += len(rows)
+            target.commit()
+        return count
+
+    def _copy_postgres(
+        self, cursor: sqlite3.Cursor, database: str, table: str, columns: list[str]
+    ) -> int:
+        """Binary COPY through ADBC; PostgreSQL's INT and boolean columns typed to match."""
         import adbc_driver_postgresql.dbapi as adbc
 
         count = 0
@@ -142,7 +151,7 @@ class Server:
             while rows := cursor.fetchmany(200_000):
                 batch = pa.table({
                     name: pa.array(
-                        [v if v is None or name not in POSTGRES_BOOLEANS else bool(v)
+                        [v if v is None or name not in mlmd_schema.BOOLEAN_COLUMNS else bool(v)
                          for v in values],
                         type=types[name],
                     )
