@@ -69,7 +69,7 @@ def ingest_mlmd(
         ),
     ],
     connect_timeout: Annotated[
-        float, typer.Option(help="Seconds to wait for a database server to answer.")
+        float, typer.Option(min=0.1, help="Seconds to wait for a database server to answer.")
     ] = ingest_lib.DEFAULT_CONNECT_TIMEOUT,
     data_dir: DataDirOption = None,
 ) -> None:
