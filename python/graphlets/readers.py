@@ -97,7 +97,7 @@ def _describe(url: StoreUrl, error: BaseException, timeout: float = 0.0) -> str:
     lowered = text.lower()
     if "password authentication failed" in lowered or "access denied" in lowered:
         return f"access denied for user {url.user} (wrong user or password)"
-    if "does not exist" in lowered and "database" in lowered or "unknown database" in lowered:
+    if ("does not exist" in lowered and "database" in lowered) or "unknown database" in lowered:
         return f"no database named {url.database} on {url.host}:{url.port}"
     if "timeout expired" in lowered:
         return _no_answer(f"{url.host}:{url.port}", timeout)
@@ -178,7 +178,8 @@ class _SqliteReader:
             ))
         except Exception as error:
             self.close()
-            raise ReaderError(f"not an SQLite database ({_describe(url, error)})") from None
+            reason = _describe(url, error).rsplit(": ", 1)[-1]  # past the driver's prefixes
+            raise ReaderError(f"not an SQLite database ({reason})") from None
 
     def _rows(self, query: str) -> list[tuple[Any, ...]]:
         with self.con.cursor() as cursor:

@@ -281,3 +281,11 @@ def test_files_ingest_refuses_a_schema_version_outside_6_to_10(tmp_path):
         f"{export}: MLMD schema version 11 is not supported; versions 6 to 10 are supported"
     )
     assert not (tmp_path / "raw").exists()
+
+
+def test_a_file_that_is_not_sqlite_is_named(tmp_path):
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database\n" * 100)
+    with pytest.raises(IngestError) as error:
+        ingest_sqlite(text, tmp_path / "raw")
+    assert str(error.value) == f"{text}: not an SQLite database (file is not a database)"
