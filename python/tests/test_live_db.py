@@ -7,6 +7,7 @@ bundled real store as the ml-metadata library lays it out in each database.
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import socket
 import threading
@@ -288,14 +289,15 @@ def test_schema_version_outside_6_to_10_is_refused(servers, tmp_path, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_server_killed_mid_read_keeps_the_raw_layer(fleet_store, tmp_path, monkeypatch, kind):
     raw, before = _previous_raw_layer(tmp_path)
-    server = start_mariadb() if kind == "mysql" else start_postgres()
+    server = start_mariadb() if kind == "mysql" else start_postgres()  # this one is killed
     try:
         server.load_store("fleet", fleet_store, DUMPS[kind])
-        monkeypatch.setattr(readers, "BATCH_ROWS", 50)
+        monkeypatch.setattr(readers, "BATCH_ROWS", 50)  # many batches: the kill lands mid-read
 
         def kill_server(table: str, rows: int) -> None:
-            server.process.send_signal(signal.SIGKILL)
-            server.process.wait()
+            if server.process.poll() is None:  # at the first batch written
+                os.killpg(server.process.pid, signal.SIGKILL)  # the server and its backends
+                server.process.wait()
 
         with pytest.raises(IngestError) as error:
             ingest_mlmd(server.url("fleet"), raw, progress=kill_server)
