@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
+from graphlets import __version__, dbt_vars, rawlayer
 from graphlets import ingest as ingest_lib
-from graphlets.dbt_runner import BuildError, describe_failures, run_dbt
+from graphlets.dbt_runner import BuildError
+from graphlets.lock import DataDirBusy, DataDirNotWritable, data_dir_lock
 from graphlets.paths import BUNDLED_STORE, DataDir
+from graphlets.warehouse import remove_leftovers
 
-console = Console()
+# Development only: build just these dbt nodes (the warehouse is then marked partial,
+# and `report`/`export` refuse it). The fault tests use it for a fast build.
+BUILD_SELECT_ENV = "GRAPHLETS_BUILD_SELECT"
+
+console = Console(highlight=False, soft_wrap=True)
 app = typer.Typer(
     help="graphlets: model graphlets and waste from ML Metadata (MLMD) stores.",
     no_args_is_help=True,
@@ -22,6 +32,24 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Load an MLMD store into the raw layer.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"graphlets {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """graphlets: model graphlets and waste from ML Metadata (MLMD) stores."""
+
 
 DataDirOption = Annotated[
     Path | None,
@@ -32,9 +60,43 @@ DataDirOption = Annotated[
 ]
 
 
-def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    raise typer.Exit(code=1)
+# Set once a failure has been said, so the console script does not add a line of its own.
+failure_reported = False
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    global failure_reported
+    failure_reported = True
+    for line in message.splitlines():
+        console.print(f"[bold red]error:[/] {line}", soft_wrap=True)
+    raise typer.Exit(code=code)
+
+
+def _warn(message: str) -> None:
+    console.print(f"[bold yellow]warning:[/] {message}", soft_wrap=True)
+
+
+@contextmanager
+def _writing(data: DataDir, command: str, unchanged: str) -> Iterator[None]:
+    """Run a command that writes to the data dir: hold the dir's lock, finish what a
+    killed writer left, and turn every fault into one line (`unchanged` says what the
+    user still has)."""
+    try:
+        with data_dir_lock(data.root, f"graphlets {command}"):
+            rawlayer.recover(data.raw)
+            remove_leftovers(data)
+            yield
+    except (DataDirBusy, DataDirNotWritable) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _fail(f"{command} interrupted; {unchanged}", code=130)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(f"{command} failed: {where}{error.strerror or error}; {unchanged}")
+
+
+# Loads a store into the given raw layer, reporting progress: one of ingest's loaders.
+Loader = Callable[[Path, ingest_lib.Progress], ingest_lib.IngestSummary]
 
 
 def _report_ingest(summary: ingest_lib.IngestSummary, seconds: float) -> None:
@@ -47,11 +109,17 @@ def _report_ingest(summary: ingest_lib.IngestSummary, seconds: float) -> None:
         console.print(f"  {table}: column(s) {', '.join(columns)} absent in this store, left empty")
 
 
-def _ingest(load: Callable[[ingest_lib.Progress], ingest_lib.IngestSummary]) -> None:
+def _ingest(data_dir: Path | None, load: Loader) -> None:
+    data = DataDir.resolve(data_dir)
     started = time.perf_counter()
-    with console.status("loading") as status:
+    with (
+        _writing(data, "ingest", "the previous raw layer is unchanged"),
+        console.status("loading") as status,
+    ):
         try:
-            summary = load(lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)"))
+            summary = load(
+                data.raw, lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)")
+            )
         except ingest_lib.IngestError as error:
             _fail(str(error))
     _report_ingest(summary, time.perf_counter() - started)
@@ -80,8 +148,10 @@ def ingest_mlmd(
       graphlets ingest mlmd postgresql://reader@db.example.com:5432/mlmd
       graphlets ingest mlmd path/to/mlmd.sqlite
     """
-    raw = DataDir.resolve(data_dir).raw
-    _ingest(lambda progress: ingest_lib.ingest_mlmd(store, raw, progress, connect_timeout))
+    _ingest(
+        data_dir,
+        lambda raw, progress: ingest_lib.ingest_mlmd(store, raw, progress, connect_timeout),
+    )
 
 
 @ingest_app.command("files")
@@ -90,8 +160,7 @@ def ingest_files(
     data_dir: DataDirOption = None,
 ) -> None:
     """Load a folder of exported MLMD tables (e.g. dumped from MySQL or PostgreSQL)."""
-    raw = DataDir.resolve(data_dir).raw
-    _ingest(lambda progress: ingest_lib.ingest_files(folder, raw, progress))
+    _ingest(data_dir, lambda raw, progress: ingest_lib.ingest_files(folder, raw, progress))
 
 
 @app.command()
@@ -106,6 +175,9 @@ def simulate(
     out: Annotated[
         Path | None, typer.Option(help="With --format sqlite: the store to write.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a raw layer loaded from a real store.")
+    ] = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Simulate a fleet of TFX pipelines and write what their MLMD store would hold."""
@@ -114,10 +186,52 @@ def simulate(
     data = DataDir.resolve(data_dir)
     if fmt not in ("parquet", "sqlite"):
         _fail(f"--format must be parquet or sqlite, not {fmt!r}")
-    target = data.raw if fmt == "parquet" else (out or data.root / "simulated_mlmd.sqlite")
+    if fmt == "sqlite":
+        target = out or data.root / "simulated_mlmd.sqlite"
+        summary = _simulate_into(run_simulation, target, preset, pipelines, days, seed, fmt)
+    else:
+        with _writing(data, "simulate", "the previous raw layer is unchanged"):
+            _refuse_replacing_a_real_store(data, force)
+            target = rawlayer.new_version_dir(data.raw)
+            try:
+                summary = _simulate_into(
+                    run_simulation, target, preset, pipelines, days, seed, fmt
+                )
+            except BaseException:
+                rawlayer.discard(target)
+                raise
+            source = f"preset {summary.preset}, {summary.pipelines} pipelines, " \
+                f"{summary.days} days, seed {seed}"
+            rawlayer.swap_in(target, data.raw, source_kind="simulate", source=source)
+            target = data.raw
+    rate = summary.rows_total / summary.seconds if summary.seconds else 0.0
+    console.print(
+        f"simulated {summary.pipelines:,} pipelines, {summary.trainer_runs:,} trainer runs, "
+        f"{summary.rows_total:,} rows in {summary.seconds:.1f} s ({rate:,.0f} rows/s) -> {target}"
+    )
+
+
+def _refuse_replacing_a_real_store(data: DataDir, force: bool) -> None:
+    if force or not (data.raw.exists()):
+        return
+    manifest = rawlayer.read_manifest(data.raw)
+    if manifest is None:
+        _fail(
+            f"{data.raw} holds a raw layer of unrecorded origin; pass --force to replace "
+            "it with a simulated fleet"
+        )
+    if manifest.is_real_store:
+        _fail(
+            f"{data.raw} holds a real store ({manifest.source_kind} {manifest.source}, "
+            f"loaded {manifest.written_at}); pass --force to replace it with a simulated fleet"
+        )
+
+
+def _simulate_into(run_simulation: Any, target: Path, preset: str, pipelines: int | None,
+                   days: int | None, seed: int, fmt: str) -> Any:
     with console.status(f"simulating the {preset} fleet") as status:
         try:
-            summary = run_simulation(
+            return run_simulation(
                 target,
                 preset=preset,
                 pipelines=pipelines,
@@ -128,71 +242,109 @@ def simulate(
             )
         except ValueError as error:
             _fail(str(error))
-    rate = summary.rows_total / summary.seconds if summary.seconds else 0.0
-    console.print(
-        f"simulated {summary.pipelines:,} pipelines, {summary.trainer_runs:,} trainer runs, "
-        f"{summary.rows_total:,} rows in {summary.seconds:.1f} s ({rate:,.0f} rows/s) -> {target}"
-    )
 
 
-def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -> None:
-    """Run `dbt build` with progress per model; raise BuildError when dbt fails."""
+def _check_as_of(data: DataDir, as_of: str) -> None:
+    manifest = rawlayer.read_manifest(data.raw)
+    if manifest is None or manifest.last_activity_ms is None:
+        return
+    last = datetime.fromtimestamp(manifest.last_activity_ms / 1000, UTC).replace(tzinfo=None)
+    if datetime.fromisoformat(as_of) > last:
+        _warn(
+            f"--as-of {as_of} lies after the store's last activity "
+            f"({last.isoformat(sep=' ', timespec='milliseconds')}); the marts show the whole "
+            "store, and running work is costed up to its last activity"
+        )
+
+
+def build_warehouse(data: DataDir, variables: dict[str, Any] | None = None) -> None:
+    """Build a new warehouse from the raw layer with progress per model and swap it in;
+    raise BuildError (previous warehouse untouched) when a model or an error-severity
+    test fails. Run under the data dir's lock."""
+    from graphlets import warehouse
     from graphlets.summary import print_quarantine_line
 
-    if not data.raw.is_dir():
-        raise BuildError(
-            f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate` first"
-        )
-    counts = {"model": 0, "seed": 0, "test": 0, "unit_test": 0}
+    if variables and variables.get("as_of"):
+        _check_as_of(data, variables["as_of"])
+    counts: dict[str, int] = {}
 
     def on_node(resource_type: str, name: str, status: str, seconds: float) -> None:
-        counts[resource_type] = counts.get(resource_type, 0) + 1
-        passed = status in ("success", "pass")
-        if resource_type in ("test", "unit_test") and passed:
-            return  # tests are summarised; only failures get a line of their own
-        style = "green" if passed else "red"
-        console.print(
-            f"  [{style}]{status:>7}[/] {resource_type:<6} {name} [dim]{seconds:.1f}s[/]"
-        )
+        counts[f"{resource_type} {status}"] = counts.get(f"{resource_type} {status}", 0) + 1
+        if resource_type in ("model", "seed") and status == "success":
+            console.print(f"  [green]{status:>7}[/] {resource_type:<6} {name} "
+                          f"[dim]{seconds:.1f}s[/]")
 
     started = time.perf_counter()
-    result = run_dbt(data, "build", variables=variables, on_node=on_node)
-    if not result.success:
-        raise BuildError(describe_failures(result))
-    console.print(
-        f"built {counts['model']} models and {counts['seed']} seeds; {counts['test']} data "
-        f"tests and {counts['unit_test']} unit tests passed, in "
-        f"{time.perf_counter() - started:.0f} s -> {data.warehouse}"
+    outcome = warehouse.build(
+        data, variables, select=os.environ.get(BUILD_SELECT_ENV) or None, on_node=on_node
     )
-    print_quarantine_line(console, data)
+    tests = counts.get("test pass", 0) + counts.get("test warn", 0)
+    console.print(
+        f"built {counts.get('model success', 0)} models and {counts.get('seed success', 0)} "
+        f"seeds; {tests} data tests and {counts.get('unit_test pass', 0)} unit tests passed, "
+        f"in {time.perf_counter() - started:.0f} s -> {data.warehouse}"
+    )
+    if outcome.truncated:
+        _warn(
+            f"{outcome.truncated} graphlet(s) reached max_depth "
+            f"{warehouse.max_depth(variables)} and are cut short (fct_graphlets.is_truncated); "
+            f"trainer execution ids {', '.join(map(str, outcome.truncated_trainer_ids))}"
+            f"{' …' if outcome.truncated > len(outcome.truncated_trainer_ids) else ''}: "
+            "raise --var max_depth or find the cycle in the store"
+        )
+    for line in outcome.warnings:
+        _warn(line)
+    if outcome.is_complete:
+        print_quarantine_line(console, data)
 
 
-def _parse_vars(pairs: list[str]) -> dict[str, object]:
-    variables: dict[str, object] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            _fail(f"--var takes NAME=VALUE, not {pair!r}")
-        variables[name] = value
+def _checked_vars(pairs: list[str], as_of: str | None) -> dict[str, Any]:
+    try:
+        variables = dbt_vars.parse(pairs)
+        if as_of is not None:
+            variables["as_of"] = dbt_vars.parse_timestamp("--as-of", as_of)
+    except dbt_vars.VarError as error:
+        _fail(str(error))
     return variables
+
+
+def _build_command(data: DataDir, variables: dict[str, Any]) -> None:
+    with _writing(data, "build", f"the previous warehouse {data.warehouse} is unchanged"):
+        if not data.raw.is_dir():
+            _fail(f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate`")
+        try:
+            build_warehouse(data, variables or None)
+        except BuildError as error:
+            _fail(
+                "the build failed; the previous warehouse is unchanged "
+                f"(log: {data.root / 'logs' / 'dbt.log'}):\n{error}"
+            )
 
 
 @app.command()
 def build(
     as_of: Annotated[
-        str | None, typer.Option(help="Build the marts as the store stood at this instant.")
+        str | None,
+        typer.Option(help="Build the marts as the store stood at this ISO 8601 instant."),
     ] = None,
-    var: Annotated[list[str] | None, typer.Option(help="A dbt var as NAME=VALUE.")] = None,
+    var: Annotated[
+        list[str] | None, typer.Option(help="A dbt var as NAME=VALUE (VALUE read as YAML).")
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Build the warehouse (dbt build: models, seeds and tests) from the raw layer."""
-    variables = _parse_vars(var or [])
-    if as_of:
-        variables["as_of"] = as_of
-    try:
-        build_warehouse(DataDir.resolve(data_dir), variables or None)
-    except BuildError as error:
-        _fail(f"the build failed:\n{error}")
+    variables = _checked_vars(var or [], as_of)
+    _build_command(DataDir.resolve(data_dir), variables)
+
+
+def _refuse_stale(data: DataDir) -> None:
+    from graphlets.build_status import staleness
+
+    if not data.warehouse.is_file():
+        _fail(f"no warehouse at {data.warehouse}: run `graphlets build` first")
+    problem = staleness(data)
+    if problem:
+        _fail(problem)
 
 
 @app.command()
@@ -207,12 +359,13 @@ def report(
     from graphlets.report import MissingMartError, write_report
 
     data = DataDir.resolve(data_dir)
-    if not data.warehouse.is_file():
-        _fail(f"no warehouse at {data.warehouse}: run `graphlets build` first")
+    _refuse_stale(data)
     try:
         console.print(f"report -> {write_report(data, out)}")
     except MissingMartError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write the report: {error.filename}: {error.strerror}")
 
 
 @app.command()
@@ -224,16 +377,67 @@ def export(
     from graphlets.export import export_marts
 
     data = DataDir.resolve(data_dir)
+    _refuse_stale(data)
     try:
         files = export_marts(data, fmt)
     except (ValueError, FileNotFoundError) as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write the export: {error.filename}: {error.strerror}")
     console.print(f"exported {len(files)} marts -> {data.export}")
+
+
+def _when(iso: str | None) -> str:
+    return iso.replace("T", " ").replace("+00:00", " UTC") if iso else "-"
+
+
+@app.command()
+def status(data_dir: DataDirOption = None) -> None:
+    """Show the raw layer (source, rows per table, when), the warehouse's build and the
+    last build attempt."""
+    from graphlets.build_status import read_from_warehouse, read_last_attempt, staleness
+
+    data = DataDir.resolve(data_dir)
+    manifest = rawlayer.read_manifest(data.raw)
+    if manifest is not None:
+        console.print(
+            f"raw layer {manifest.raw_layer_id}: {manifest.source_kind} {manifest.source} "
+            f"(schema version {manifest.schema_version}), written {_when(manifest.written_at)}"
+        )
+        for table, rows in manifest.rows_by_table.items():
+            console.print(f"  {table:<18} {rows:>12,} rows")
+    elif data.raw.is_dir():
+        console.print(f"raw layer {data.raw}: origin not recorded (written before manifests)")
+    else:
+        console.print(f"raw layer: none in {data.raw}")
+    built = read_from_warehouse(data.warehouse) if data.warehouse.is_file() else None
+    if built is not None:
+        console.print(
+            f"warehouse {data.warehouse}: built {_when(built.finished_at)} from raw layer "
+            f"{built.raw_layer_id}, as_of {built.as_of or '-'}, vars {built.vars or '{}'}, "
+            f"graphlets {built.graphlets_version}, dbt {built.dbt_version}, "
+            f"duckdb {built.duckdb_version}"
+        )
+        console.print(f"  marts: {staleness(data) or 'current (built from this raw layer)'}")
+    elif data.warehouse.is_file():
+        console.print(f"warehouse {data.warehouse}: build not recorded")
+    else:
+        console.print(f"warehouse: none at {data.warehouse}")
+    attempt = read_last_attempt(data)
+    if attempt is not None:
+        console.print(
+            f"last build: {attempt.outcome}, started {_when(attempt.started_at)}, finished "
+            f"{_when(attempt.finished_at)}"
+            + (f": {attempt.message.splitlines()[0]}" if attempt.message else "")
+        )
 
 
 @app.command()
 def demo(
     preset: Annotated[str, typer.Option(help="Fleet to simulate, or 'bundled'.")] = "small",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a raw layer loaded from a real store.")
+    ] = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Simulate a fleet (or load the bundled store), build, summarise and write the report."""
@@ -242,13 +446,12 @@ def demo(
 
     data = DataDir.resolve(data_dir)
     if preset == "bundled":
-        _ingest(lambda progress: ingest_lib.ingest_mlmd(BUNDLED_STORE, data.raw, progress))
+        _ingest(
+            data.root, lambda raw, progress: ingest_lib.ingest_mlmd(BUNDLED_STORE, raw, progress)
+        )
     else:
-        simulate(preset=preset, data_dir=data.root)
-    try:
-        build_warehouse(data)
-    except BuildError as error:
-        _fail(f"the build failed:\n{error}")
+        simulate(preset=preset, force=force, data_dir=data.root)
+    _build_command(data, {})
     print_summary(console, data)
     console.print(f"report -> {write_report(data)}")
 

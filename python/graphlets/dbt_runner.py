@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from graphlets.interrupts import noticing_interrupts
 from graphlets.paths import DATA_DIR_ENV, PROJECT_DIR, DataDir
+
+# The DuckDB file dbt-duckdb writes (profiles.yml); unset, it is the data dir's warehouse.
+WAREHOUSE_ENV = "GRAPHLETS_WAREHOUSE"
 
 NodeCallback = Callable[[str, str, str, float], None]
 
@@ -39,16 +45,18 @@ class BuildResult:
 
 
 @contextmanager
-def _dbt_environment(data: DataDir) -> Iterator[None]:
-    previous = os.environ.get(DATA_DIR_ENV)
-    os.environ[DATA_DIR_ENV] = str(data.root)
+def _dbt_environment(data: DataDir, warehouse: Path | None) -> Iterator[None]:
+    settings = {DATA_DIR_ENV: str(data.root), WAREHOUSE_ENV: str(warehouse or data.warehouse)}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(DATA_DIR_ENV, None)
-        else:
-            os.environ[DATA_DIR_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _node_finished_callback(on_node: NodeCallback | None) -> Callable[[Any], None]:
@@ -84,10 +92,17 @@ def run_dbt(
     *args: str,
     variables: dict[str, Any] | None = None,
     on_node: NodeCallback | None = None,
+    warehouse: Path | None = None,
 ) -> BuildResult:
     """Invoke `dbt <command>` (e.g. "build", "docs generate") on the project against
-    `data`; dbt failures come back in the result, they are not raised."""
+    `data`, writing `warehouse` (default: the data dir's); dbt failures come back in the
+    result, they are not raised. dbt prints nothing: the caller reports the nodes."""
     from dbt.cli.main import dbtRunner
+    from dbt_common.events.event_manager_client import cleanup_event_logger
+
+    # dbt_common starts with a logger to stdout; dbt replaces it only once the flags are
+    # read, so an interrupt before then would print dbt's traceback. Start silent.
+    cleanup_event_logger()
 
     data.root.mkdir(parents=True, exist_ok=True)
     argv = [
@@ -100,18 +115,24 @@ def run_dbt(
         str(data.root / "target"),
         "--log-path",
         str(data.root / "logs"),
-        "--quiet",
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "info",
+        "--use-colors" if sys.stdout.isatty() else "--no-use-colors",
         *args,
     ]
     if variables:
         argv += ["--vars", json.dumps(variables)]
-    with _dbt_environment(data):
+    with _dbt_environment(data, warehouse), noticing_interrupts() as interrupts:
         try:
             result = dbtRunner(callbacks=[_node_finished_callback(on_node)]).invoke(argv)
         finally:
             _release_warehouse()
+        if interrupts.received or isinstance(result.exception, KeyboardInterrupt):
+            raise KeyboardInterrupt
     if result.exception is not None:
-        raise BuildError(f"dbt {command} could not run: {result.exception}")
+        raise BuildError(f"dbt {command} could not run: {_one_line(str(result.exception))}")
     nodes = []
     for node_result in getattr(result.result, "results", None) or []:
         nodes.append(
@@ -127,5 +148,14 @@ def run_dbt(
 
 
 def describe_failures(result: BuildResult) -> str:
-    lines = [f"{n.resource_type} {n.name}: {n.status}: {n.message}" for n in result.failures]
-    return "\n".join(lines) or "dbt reported a failure without a failing node (see logs/)"
+    """One line per failing node with dbt's message."""
+    lines = [
+        f"{n.resource_type} {n.name}: {n.status}: {_one_line(n.message)}"
+        for n in result.failures
+    ]
+    return "\n".join(lines) or "dbt reported a failure without a failing node"
+
+
+def _one_line(message: str | None, limit: int = 400) -> str:
+    text = " ".join((message or "(no message)").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

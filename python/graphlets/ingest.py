@@ -21,21 +21,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from graphlets import mlmd_schema, readers, store_url
+from graphlets import mlmd_schema, rawlayer, readers, store_url
+from graphlets.mlmd_schema import arrow_schema
 
 Progress = Callable[[str, int], None]
 
 # A store needs these to mean anything; the others may be absent and load empty.
 REQUIRED_TABLES = ("Type", "Artifact", "Execution", "Event", "EventPath")
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds
-
-_ARROW_TYPES = {
-    "BIGINT": pa.int64(),
-    "VARCHAR": pa.string(),
-    "DOUBLE": pa.float64(),
-    "BLOB": pa.binary(),
-}
-
 
 class IngestError(ValueError):
     """A store or export that cannot be loaded; the message says exactly what is wrong."""
@@ -51,24 +44,6 @@ class IngestSummary:
     @property
     def rows_total(self) -> int:
         return sum(self.rows_by_table.values())
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in mlmd_schema.TABLES[table]])
-
-
-def _swap_in(staging: Path, raw_dir: Path) -> None:
-    if raw_dir.exists():
-        shutil.rmtree(raw_dir)
-    staging.rename(raw_dir)
-
-
-def _staging_dir(raw_dir: Path) -> Path:
-    staging = raw_dir.with_name(raw_dir.name + ".loading")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    return staging
 
 
 # --------------------------------------------------------------------------- MLMD stores
@@ -94,7 +69,7 @@ def ingest_mlmd(
             found = reader.columns()
             version = _checked_schema_version(reader, found)
             plan, filled = _plan(found)
-            staging = _staging_dir(raw_dir)
+            staging = rawlayer.new_version_dir(raw_dir)
             try:
                 rows = _copy_tables(_read_ahead(reader.read(plan)), staging, progress)
             except BaseException:
@@ -102,7 +77,8 @@ def ingest_mlmd(
                 raise
     except (readers.ReaderError, IngestError) as error:
         raise IngestError(f"{url.display}: {error}") from None
-    _swap_in(staging, raw_dir)
+    # The manifest records the store without its password (`display`).
+    rawlayer.swap_in(staging, raw_dir, source_kind="mlmd", source=url.path or url.display)
     return IngestSummary(url.display, version, rows, filled)
 
 
@@ -244,7 +220,7 @@ def conform(table: str, batch: pa.RecordBatch) -> pa.RecordBatch:
         try:
             arrays.append(column.cast(field.type))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-            kind = mlmd_schema.duckdb_type(table, field.name)
+            kind = dict(mlmd_schema.TABLES[table])[field.name]
             bad = _first_unfit(column, field.type)
             raise IngestError(
                 f"table {table}, column {field.name}: expected {kind} values, found {bad!r}"
@@ -356,7 +332,7 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
             f"{folder}: no export for table(s) {', '.join(missing)} "
             "(expected files such as Event.parquet or Event.csv)"
         )
-    staging = _staging_dir(raw_dir)
+    staging = rawlayer.new_version_dir(raw_dir)
     rows: dict[str, int] = {}
     filled: dict[str, list[str]] = {}
     con = duckdb.connect()
@@ -389,7 +365,7 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
         except IngestError as error:
             shutil.rmtree(staging, ignore_errors=True)
             raise IngestError(f"{folder}: {error}") from None
-    _swap_in(staging, raw_dir)
+    rawlayer.swap_in(staging, raw_dir, source_kind="files", source=folder)
     return IngestSummary(str(folder), version, rows, filled)
 
 

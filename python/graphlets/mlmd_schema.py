@@ -7,6 +7,8 @@ that older schema versions lack are listed in OPTIONAL_COLUMNS and filled with N
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 SCHEMA_VERSION = 10
 
 
@@ -119,5 +121,15 @@ def required_columns(table: str) -> list[str]:
     return [name for name in column_names(table) if name not in optional]
 
 
-def duckdb_type(table: str, column: str) -> str:
-    return dict(TABLES[table])[column]
+
+# The raw layer's column types as Arrow types (Parquet files, loaders, the simulator).
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "BIGINT": pa.int64(),
+    "VARCHAR": pa.string(),
+    "DOUBLE": pa.float64(),
+    "BLOB": pa.binary(),
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(name, ARROW_TYPES[kind]) for name, kind in TABLES[table]])

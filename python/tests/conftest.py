@@ -12,8 +12,11 @@ import pytest
 from graphlets.dbt_runner import BuildResult, run_dbt
 from graphlets.ingest import ingest_sqlite
 from graphlets.paths import BUNDLED_STORE, DataDir
+from graphlets.warehouse import build as build_warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Lines a test module wants in the run's closing summary (the fault tally).
+SUMMARY_LINES = pytest.StashKey[list[str]]()
 STORE = BUNDLED_STORE  # the real store, shipped in the package for the demo too
 TRUTH = FIXTURES / "mlmd" / "tfx_small.truth.json"
 
@@ -35,7 +38,8 @@ def truth() -> dict[str, Any]:
 def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, BuildResult]:
     data = DataDir(tmp_path_factory.mktemp("tfx_small"))
     ingest_sqlite(STORE, data.raw)
-    return data, build(data)
+    # The command's own build: a new file swapped in, with its build status recorded.
+    return data, build_warehouse(data).result
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +51,8 @@ def fixture_data(fixture_build: tuple[DataDir, BuildResult]) -> DataDir:
 def warehouse(fixture_data: DataDir):
     with duckdb.connect(str(fixture_data.warehouse), read_only=True) as con:
         yield con
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(SUMMARY_LINES, []):
+        terminalreporter.write_line(line)

@@ -1,7 +1,7 @@
 {#- Cost of every execution (spec section 1): zero for CACHED and bookkeeping work;
     else the first `cost_properties` entry holding a number (typed before custom);
     else its duration in seconds, a RUNNING or NEW one running up to the latest time
-    the store knows (or `as_of`). -#}
+    the store knows (or `as_of`, if earlier). -#}
 {%- set cost_properties = var('cost_properties') -%}
 with
 
@@ -21,17 +21,21 @@ properties as (
         )
 ),
 
+{#- The store's last activity, over every valid row before any `as_of` cut: RUNNING
+    work runs up to `as_of`, but never past the last time the store knows. -#}
 store_clock as (
-    {%- if var('as_of', none) not in (none, '') %}
-    select {{ graphlets.as_of_ms() }} as latest_ms
-    {%- else %}
-    select greatest(
-        (select max(updated_at_ms) from executions),
-        (select max(updated_at_ms) from {{ ref('stg_mlmd__artifacts') }}),
-        (select max(occurred_at_ms) from {{ ref('stg_mlmd__events') }}),
-        (select max(updated_at_ms) from {{ ref('stg_mlmd__contexts') }})
-    ) as latest_ms
-    {%- endif %}
+    select
+        {%- if var('as_of', none) not in (none, '') %} least({{ graphlets.as_of_ms() }},{% endif %}
+        greatest(
+            (select max(updated_at_ms) from {{ ref('base_mlmd__executions') }}
+                where quarantine_reason is null),
+            (select max(updated_at_ms) from {{ ref('base_mlmd__artifacts') }}
+                where quarantine_reason is null),
+            (select max(occurred_at_ms) from {{ ref('base_mlmd__events') }}
+                where quarantine_reason is null),
+            (select max(updated_at_ms) from {{ ref('base_mlmd__contexts') }}
+                where quarantine_reason is null)
+        ){%- if var('as_of', none) not in (none, '') %}){% endif %} as latest_ms
 ),
 
 first_cost_property as (

@@ -1,4 +1,4 @@
-{#- What became of each graphlet's model (spec section 2, first row that applies). -#}
+{#- What became of each graphlet's model (definitions §2, first row that applies). -#}
 with
 
 trainers as (
@@ -8,6 +8,11 @@ trainers as (
 downstream as (
     select * from {{ ref('int_graphlet_members') }}
     where role = 'downstream'
+),
+
+downstream_executions as (
+    select * from {{ ref('int_graphlet_member_executions') }}
+    where member_role = 'downstream'
 ),
 
 executions as (
@@ -37,17 +42,6 @@ downstream_artifacts as (
     left join flags as blessed
         on artifacts.artifact_id = blessed.artifact_id and blessed.property_name = 'blessed'
     where downstream.node_kind = 'artifact'
-),
-
-downstream_executions as (
-    select
-        downstream.graphlet_id,
-        executions.execution_id,
-        executions.category,
-        executions.state
-    from downstream
-    inner join executions on downstream.mlmd_id = executions.execution_id
-    where downstream.node_kind = 'execution'
 ),
 
 {#- A push, and when it happened: the end of the execution that produced the pushed

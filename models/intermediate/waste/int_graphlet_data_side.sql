@@ -1,5 +1,5 @@
-{#- What each graphlet's own data-side work looked like (categories ingestion,
-    data_analysis, data_validation; side branches included): every such member finished
+{#- What each graphlet's own data-side work looked like (the `data_side` decision
+    phase's categories; side branches included): every such member finished
     by the graphlet's `decided_at`, so all of it is known at the decision point.
     `data_structure` is the sorted set of their distinct execution types.
     Drift and anomaly figures are the numeric properties (int or double) of the
@@ -7,18 +7,19 @@
 {%- set drift_threshold = var('drift_score_threshold') -%}
 with
 
-members as (
+member_artifacts as (
     select * from {{ ref('int_graphlet_members') }}
+    where node_kind = 'artifact'
 ),
 
-executions as (
-    select * from {{ ref('int_executions_enriched') }}
-    where category in ('ingestion', 'data_analysis', 'data_validation')
+data_executions as (
+    select * from {{ ref('int_graphlet_member_executions') }}
+    where decision_phase = 'data_side'
 ),
 
 artifacts as (
     select * from {{ ref('int_artifacts_produced') }}
-    where producer_category in ('ingestion', 'data_analysis', 'data_validation')
+    where producer_category in ({{ graphlets.categories_in_phase('data_side') }})
 ),
 
 artifact_properties as (
@@ -30,27 +31,14 @@ trainers as (
     select * from {{ ref('int_graphlet_trainers') }}
 ),
 
-select_data_executions as (
-    select
-        members.graphlet_id,
-        executions.execution_type,
-        executions.state,
-        executions.cost
-    from members
-    inner join executions on members.mlmd_id = executions.execution_id
-    where members.node_kind = 'execution'
-),
-
 select_data_artifacts as (
     select
-        members.graphlet_id,
-        members.role,
+        member_artifacts.graphlet_id,
         artifacts.artifact_id,
         artifacts.artifact_type,
         artifacts.producer_category
-    from members
-    inner join artifacts on members.mlmd_id = artifacts.artifact_id
-    where members.node_kind = 'artifact'
+    from member_artifacts
+    inner join artifacts on member_artifacts.mlmd_id = artifacts.artifact_id
 ),
 
 classify_figures as (
@@ -81,7 +69,7 @@ summarise_executions as (
         count(*) filter (where state = 'CACHED') as data_cached_execution_count,
         count(*) filter (where state in ('FAILED', 'CANCELED')) as data_failed_execution_count,
         sum(cost) as data_cost
-    from select_data_executions
+    from data_executions
     group by graphlet_id
 ),
 
@@ -89,7 +77,7 @@ list_data_types as (
     select
         graphlet_id,
         {{ graphlets.sorted_string_agg('execution_type') }} as data_structure
-    from (select distinct graphlet_id, execution_type from select_data_executions) as distinct_types
+    from (select distinct graphlet_id, execution_type from data_executions) as distinct_types
     group by graphlet_id
 ),
 

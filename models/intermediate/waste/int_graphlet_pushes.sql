@@ -4,24 +4,34 @@
     pushing execution is unknown). -#}
 with
 
-graphlets as (
-    select * from {{ ref('fct_graphlets') }}
+trainers as (
+    select * from {{ ref('int_graphlet_trainers') }}
+),
+
+rollups as (
+    select * from {{ ref('int_graphlet_rollups') }}
+),
+
+outcomes as (
+    select * from {{ ref('int_graphlet_outcomes') }}
 ),
 
 final as (
     select
-        graphlets.graphlet_id,
-        graphlets.pipeline_name,
-        graphlets.outcome,
-        graphlets.outcome = 'pushed' as is_pushed,
-        graphlets.trained_at_ms,
-        coalesce(graphlets.decided_at_ms, graphlets.trained_at_ms) as decision_at_ms,
-        graphlets.finished_at_ms,
+        trainers.execution_id as graphlet_id,
+        trainers.pipeline_name,
+        outcomes.outcome,
+        outcomes.outcome = 'pushed' as is_pushed,
+        trainers.started_at_ms as trained_at_ms,
+        coalesce(rollups.decided_at_ms, trainers.started_at_ms) as decision_at_ms,
+        rollups.finished_at_ms,
         case
-            when graphlets.outcome = 'pushed'
-                then coalesce(graphlets.pushed_at_ms, graphlets.finished_at_ms)
+            when outcomes.outcome = 'pushed'
+                then coalesce(outcomes.pushed_at_ms, rollups.finished_at_ms)
         end as pushed_at_ms
-    from graphlets
+    from trainers
+    inner join rollups on trainers.execution_id = rollups.graphlet_id
+    inner join outcomes on trainers.execution_id = outcomes.graphlet_id
 )
 
 select * from final

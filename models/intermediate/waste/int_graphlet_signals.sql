@@ -1,4 +1,4 @@
-{#- The cause signals of every graphlet (spec section 3), each true, false or null
+{#- The cause signals of every graphlet (definitions §3), each true, false or null
     (cannot tell). These describe what happened and may use the whole graphlet; the
     pruning features (`fct_graphlet_features`) are the decision-time subset.
     - data drift: its data-side artifacts record a numeric drift figure above the var
@@ -11,11 +11,14 @@
     - no new data: `new_span_count = 0`;
     - time since the pipeline's last push: from the last push that happened before this
       graphlet's decision point, bucketed. -#}
-{%- set cost_properties = var('cost_properties') -%}
 with
 
-graphlets as (
-    select * from {{ ref('fct_graphlets') }}
+trainers as (
+    select * from {{ ref('int_graphlet_trainers') }}
+),
+
+spans as (
+    select * from {{ ref('int_graphlet_spans') }}
 ),
 
 pushes as (
@@ -26,45 +29,36 @@ data_side as (
     select * from {{ ref('int_graphlet_data_side') }}
 ),
 
-members as (
-    select * from {{ ref('int_graphlet_members') }}
-    where node_kind = 'execution'
-),
-
-executions as (
-    select * from {{ ref('int_executions_enriched') }}
+member_executions as (
+    select * from {{ ref('int_graphlet_member_executions') }}
 ),
 
 trainer_properties as (
     select * from {{ ref('int_execution_properties_resolved') }}
-    where property_name not like '\_\_%' escape '\'
-        and property_name not in (
-            {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
-        )
+    where {{ graphlets.is_configuration_property('property_name') }}
 ),
 
 list_member_types as (
     select
-        members.graphlet_id,
-        {{ graphlets.sorted_string_agg('executions.execution_type') }} as structure
-    from members
-    inner join executions on members.mlmd_id = executions.execution_id
-    group by members.graphlet_id
+        graphlet_id,
+        {{ graphlets.sorted_string_agg('execution_type') }} as structure
+    from member_executions
+    group by graphlet_id
 ),
 
 list_trainer_configuration as (
     select
-        graphlets.graphlet_id,
+        trainers.execution_id as graphlet_id,
         coalesce(
             {{ graphlets.sorted_string_agg(
                 "trainer_properties.property_name || '=' || coalesce(trainer_properties.display_value, '')"
             ) }},
             ''
         ) as configuration
-    from graphlets
+    from trainers
     left join trainer_properties
-        on graphlets.trainer_execution_id = trainer_properties.execution_id
-    group by graphlets.graphlet_id
+        on trainers.execution_id = trainer_properties.execution_id
+    group by trainers.execution_id
 ),
 
 find_last_push as (
@@ -81,34 +75,35 @@ find_last_push as (
 
 compare_with_previous as (
     select
-        graphlets.graphlet_id,
-        graphlets.pipeline_name,
-        graphlets.outcome,
-        graphlets.previous_graphlet_id,
+        pushes.graphlet_id,
+        pushes.pipeline_name,
+        pushes.outcome,
+        trainers.previous_graphlet_id,
         data_side.is_drifted,
         case
-            when graphlets.previous_graphlet_id is not null
+            when trainers.previous_graphlet_id is not null
                 then own_types.structure <> previous_types.structure
         end as is_structure_changed,
         case
-            when graphlets.previous_graphlet_id is not null
+            when trainers.previous_graphlet_id is not null
                 then own_configuration.configuration <> previous_configuration.configuration
         end as is_code_changed,
-        graphlets.new_span_count = 0 as is_no_new_data,
+        spans.new_span_count = 0 as is_no_new_data,
         (pushes.decision_at_ms - find_last_push.last_pushed_at_ms) / 3600000.0
             as hours_since_last_push
-    from graphlets
-    inner join pushes on graphlets.graphlet_id = pushes.graphlet_id
-    inner join data_side on graphlets.graphlet_id = data_side.graphlet_id
+    from pushes
+    inner join trainers on pushes.graphlet_id = trainers.execution_id
+    inner join spans on pushes.graphlet_id = spans.graphlet_id
+    inner join data_side on pushes.graphlet_id = data_side.graphlet_id
     left join list_member_types as own_types
-        on graphlets.graphlet_id = own_types.graphlet_id
+        on pushes.graphlet_id = own_types.graphlet_id
     left join list_member_types as previous_types
-        on graphlets.previous_graphlet_id = previous_types.graphlet_id
+        on trainers.previous_graphlet_id = previous_types.graphlet_id
     left join list_trainer_configuration as own_configuration
-        on graphlets.graphlet_id = own_configuration.graphlet_id
+        on pushes.graphlet_id = own_configuration.graphlet_id
     left join list_trainer_configuration as previous_configuration
-        on graphlets.previous_graphlet_id = previous_configuration.graphlet_id
-    left join find_last_push on graphlets.graphlet_id = find_last_push.graphlet_id
+        on trainers.previous_graphlet_id = previous_configuration.graphlet_id
+    left join find_last_push on pushes.graphlet_id = find_last_push.graphlet_id
 ),
 
 final as (

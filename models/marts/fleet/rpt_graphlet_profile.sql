@@ -79,7 +79,7 @@ warm_start_shares as (
         cast(count(*) as double) / min(graphlet_total.graphlet_count) as value
     from graphlets
     cross join graphlet_total
-    group by 2
+    group by graphlets.is_warm_started
 ),
 
 {#- Category mix: member executions by category, each membership counted. -#}

@@ -5,8 +5,8 @@ members as (
     select * from {{ ref('int_graphlet_members') }}
 ),
 
-executions as (
-    select execution_id, category from {{ ref('int_executions_enriched') }}
+member_executions as (
+    select * from {{ ref('int_graphlet_member_executions') }}
 ),
 
 final as (
@@ -16,11 +16,13 @@ final as (
         members.node_kind,
         members.mlmd_id,
         members.role,
-        executions.category,
+        member_executions.category,
         members.min_depth as depth
     from members
-    left join executions
-        on members.node_kind = 'execution' and members.mlmd_id = executions.execution_id
+    left join member_executions
+        on members.graphlet_id = member_executions.graphlet_id
+        and members.node_kind = 'execution'
+        and members.mlmd_id = member_executions.execution_id
 )
 
 select * from final

@@ -1,6 +1,7 @@
 {#- Cache savings (spec section 3): each CACHED execution with the cost its original
-    paid, the first COMPLETE execution under the same cache key; without a cache
-    context, the producer of the artifacts it re-emitted. -#}
+    paid: the producer of the artifacts it re-emitted (TFX hands on the newest successful
+    execution's outputs, which after a recomputation is not the first under the key);
+    for a hit with no outputs, the first COMPLETE execution under the same cache key. -#}
 with
 
 executions as (
@@ -40,7 +41,7 @@ matched as (
         cached.pipeline_name,
         cached.execution_type,
         cached.category,
-        coalesce(originals_by_cache_key.execution_id, reemitted_producers.original_execution_id)
+        coalesce(reemitted_producers.original_execution_id, originals_by_cache_key.execution_id)
             as original_execution_id
     from cached
     left join originals_by_cache_key

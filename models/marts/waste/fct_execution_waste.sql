@@ -1,4 +1,4 @@
-{#- The waste ledger (spec section 3), one row per execution: productive when it
+{#- The waste ledger (definitions §3), one row per execution: productive when it
     belongs to a graphlet that pushed; pending when not, but to a pending graphlet;
     otherwise wasted (only graphlets that pushed nothing, or orphan work). -#}
 with
@@ -7,9 +7,8 @@ executions as (
     select * from {{ ref('int_executions_enriched') }}
 ),
 
-members as (
-    select * from {{ ref('int_graphlet_members') }}
-    where node_kind = 'execution'
+member_executions as (
+    select * from {{ ref('int_graphlet_member_executions') }}
 ),
 
 outcomes as (
@@ -18,14 +17,15 @@ outcomes as (
 
 memberships as (
     select
-        members.mlmd_id as execution_id,
-        count(*) as graphlet_count,
-        {{ graphlets.ordered_list('members.graphlet_id', 'members.graphlet_id') }} as graphlet_ids,
+        member_executions.execution_id,
+        max(member_executions.graphlet_count) as graphlet_count,
+        {{ graphlets.ordered_list('member_executions.graphlet_id', 'member_executions.graphlet_id') }}
+            as graphlet_ids,
         bool_or(outcomes.outcome = 'pushed') as is_in_pushed_graphlet,
         bool_or(outcomes.outcome = 'pending') as is_in_pending_graphlet
-    from members
-    inner join outcomes on members.graphlet_id = outcomes.graphlet_id
-    group by members.mlmd_id
+    from member_executions
+    inner join outcomes on member_executions.graphlet_id = outcomes.graphlet_id
+    group by member_executions.execution_id
 ),
 
 final as (

@@ -143,7 +143,9 @@ def model(dbt, session):
     pushes = dbt.ref("int_graphlet_pushes").df()
     prunable = dbt.ref("int_graphlet_prunable_costs").df()
 
-    cutoff_at_ms = int(cutoff["cutoff_at_ms"].iloc[0]) if len(cutoff) else 0
+    # No cutoff when no graphlet was decided (e.g. an empty store): nothing to split.
+    has_cutoff = len(cutoff) and pd.notna(cutoff["cutoff_at_ms"].iloc[0])
+    cutoff_at_ms = int(cutoff["cutoff_at_ms"].iloc[0]) if has_cutoff else 0
     frame = (
         features.merge(
             pushes[["graphlet_id", "outcome", "pushed_at_ms", "finished_at_ms"]],

@@ -3,7 +3,6 @@
     is recomputed cost. The key is the `execution_cache` context; without one, the
     execution type, the set of input artifacts and the properties other than cost
     properties and `__` names. One row per recomputed execution. -#}
-{%- set cost_properties = var('cost_properties') -%}
 with
 
 executions as (
@@ -18,10 +17,7 @@ inputs as (
 
 properties as (
     select * from {{ ref('int_execution_properties_resolved') }}
-    where not starts_with(property_name, '__')
-        and property_name not in (
-            {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
-        )
+    where {{ graphlets.is_configuration_property('property_name') }}
 ),
 
 input_sets as (

@@ -49,7 +49,7 @@ count_graphlets as (
             as training_graphlet_count,
         count(*) filter (where period = 'evaluation' and outcome <> 'pending')
             as evaluation_graphlet_count,
-        max(model_name) as model_name
+        cast(max(model_name) as varchar) as model_name
     from predictions
 ),
 
@@ -78,7 +78,15 @@ final as (
         cutoff.cutoff_source,
         count_graphlets.training_graphlet_count,
         count_graphlets.evaluation_graphlet_count,
-        count_graphlets.model_name
+        count_graphlets.model_name,
+        case
+            when cutoff.cutoff_at_ms is null
+                then 'nothing to backtest: no graphlet has been decided (pushed or not)'
+            when count_graphlets.training_graphlet_count = 0
+                then 'nothing to backtest: no decided graphlet before the cutoff to train on'
+            when count_graphlets.evaluation_graphlet_count = 0
+                then 'nothing to backtest: no decided graphlet after the cutoff to evaluate'
+        end as nothing_to_backtest_reason
     from choose_threshold
     cross join cutoff
     cross join count_graphlets

@@ -26,7 +26,7 @@ by_{{ breakdown }} as (
         sum(cost) filter (where waste_status = 'wasted') as wasted_cost,
         count(*) filter (where waste_status = 'wasted') as wasted_execution_count
     from ledger
-    group by 1, 2
+    group by {{ expression }}
 ),
 {% endfor %}
 

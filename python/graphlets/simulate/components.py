@@ -11,7 +11,9 @@ NS = 15
 # Execution states (MLMD enum).
 NEW, RUNNING, COMPLETE, FAILED, CACHED, CANCELED = 1, 2, 3, 4, 5, 6
 
-# Node ids (the `node` context is `<pipeline>.<node id>`).
+# Node ids (the `node` context is `<pipeline>.<node id>`): TFX's default, the component's
+# class name, except for resolvers and the importer, which the user names. The ExampleGen
+# is named after its class (EXGEN_NODE_IDS).
 NODE_IDS = [
     "ExampleGen", "StatisticsGen", "SchemaGen", "ExampleValidator", "span_window_resolver",
     "Transform", "Tuner", "hyperparameters_importer", "latest_model_resolver", "Trainer",
@@ -25,6 +27,7 @@ EXAMPLE_GENS = [
     "tfx.components.example_gen.import_example_gen.component.ImportExampleGen",
     "tfx.extensions.google_cloud_big_query.example_gen.component.BigQueryExampleGen",
 ]
+EXGEN_NODE_IDS = [name.rsplit(".", 1)[1] for name in EXAMPLE_GENS]
 EXEC_TYPE = {
     STATS: "tfx.components.statistics_gen.component.StatisticsGen",
     SCHEMA: "tfx.components.schema_gen.component.SchemaGen",

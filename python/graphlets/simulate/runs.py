@@ -140,35 +140,70 @@ def schedule(fleet: Fleet, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     return pipe, k, start, np.bincount(pipe, minlength=fleet.n)
 
 
-def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end: int) -> Runs:
-    pipe, k, start, n_runs = schedule(fleet, rng)
-    r_n = pipe.size
-    ar = np.arange(r_n)
-    first = k == 0
-    pstart = _group_start(pipe)
-    is_last = np.r_[pipe[1:] != pipe[:-1], True]
+@dataclass
+class _Schedule:
+    """The runs in schedule order, pipeline by pipeline, and where each pipeline starts."""
+    pipe: np.ndarray
+    k: np.ndarray
+    start: np.ndarray
+    runs_per_pipeline: np.ndarray
+    first: np.ndarray       # the pipeline's first run
+    pstart: np.ndarray      # index of the pipeline's first run
+    is_last: np.ndarray     # the pipeline's last run
 
-    # --- structure per run: template, tuner once then importer, changes of structure
+    @classmethod
+    def of(cls, fleet: Fleet, rng: np.random.Generator) -> _Schedule:
+        pipe, k, start, runs_per_pipeline = schedule(fleet, rng)
+        return cls(pipe=pipe, k=k, start=start, runs_per_pipeline=runs_per_pipeline,
+                   first=k == 0, pstart=_group_start(pipe),
+                   is_last=np.r_[pipe[1:] != pipe[:-1], True])
+
+    @property
+    def n(self) -> int:
+        return self.pipe.size
+
+
+@dataclass
+class _Draws:
+    """Per-run random events, drawn in one fixed order (same seed, same fleet)."""
+    new_span: np.ndarray
+    code_change: np.ndarray
+    code_version: np.ndarray
+    stop: np.ndarray
+    u_bless: np.ndarray
+    infra_ok: np.ndarray
+
+
+def _plan_structure(fleet: Fleet, runs: _Schedule) -> tuple[np.ndarray, np.ndarray]:
+    """Which slots each run has: its template, the tuner once then the importer, and the
+    pipeline's changes of structure; and the runs where a change happens."""
+    pipe, k, first = runs.pipe, runs.k, runs.first
     present = fleet.has[pipe].copy()
     once = fleet.tuner_mode[pipe] == TUNER_ONCE
     present[:, TUNER] &= ~once | first
     present[:, HPIMPORT] &= ~first
-    struct_change = np.zeros(r_n, dtype=bool)
+    struct_change = np.zeros(runs.n, dtype=bool)
     for c in range(2):
         slot = fleet.change_slot[pipe, c]
         frac = fleet.change_frac[pipe, c]
         has_c = slot >= 0
-        change_k = np.where(has_c, np.ceil(np.nan_to_num(frac) * n_runs[pipe]), np.inf)
+        change_k = np.where(has_c, np.ceil(np.nan_to_num(frac) * runs.runs_per_pipeline[pipe]),
+                            np.inf)
         change_k = np.maximum(change_k, 1)
         flip = has_c & (k >= change_k)
         rows = np.nonzero(flip)[0]
         present[rows, slot[rows]] ^= True
         struct_change |= has_c & (k == change_k)
+    return present, struct_change
 
-    # --- per-run draws
-    new_span_draw = rng.random(r_n) >= fleet.p_nodata[pipe]
-    code_change = (rng.random(r_n) < fleet.p_code[pipe]) & ~first
-    code_version = 1 + _group_count(code_change, pstart)
+
+def _draw_events(fleet: Fleet, preset: Preset, runs: _Schedule,
+                 rng: np.random.Generator) -> _Draws:
+    """New data, code changes and how each run stops (see the STOP_ codes)."""
+    r_n, pipe = runs.n, runs.pipe
+    new_span = rng.random(r_n) >= fleet.p_nodata[pipe]
+    code_change = (rng.random(r_n) < fleet.p_code[pipe]) & ~runs.first
+    code_version = 1 + _group_count(code_change, runs.pstart)
     p_stop = STOP_P * preset.case_boost
     u = rng.random(r_n)
     cum = np.cumsum(p_stop)
@@ -177,153 +212,228 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
     extra = code_change & (rng.random(r_n) < CODE_CHANGE_EXTRA_FAIL) & (stop == STOP_NONE)
     stop = np.where(extra, STOP_TRAINER_FAIL, stop)
     # A retired pipeline often dies mid-run: its last run ingests and then fails (orphans).
-    dying = is_last & fleet.retired[pipe] & (rng.random(r_n) < 0.5)
+    dying = runs.is_last & fleet.retired[pipe] & (rng.random(r_n) < 0.5)
     stop = np.where(dying, np.where(rng.random(r_n) < 0.5, STOP_EXGEN, STOP_TRANSFORM), stop)
     u_bless = rng.random(r_n)
-    infra_draw = rng.random(r_n) >= INFRA_FAIL_P * min(preset.case_boost, 3.0)
+    infra_ok = rng.random(r_n) >= INFRA_FAIL_P * min(preset.case_boost, 3.0)
+    return _Draws(new_span=new_span, code_change=code_change, code_version=code_version,
+                  stop=stop, u_bless=u_bless, infra_ok=infra_ok)
 
-    stat = np.zeros((r_n, NS), dtype=np.int8)
-    src = np.full((r_n, NS), -1, dtype=np.int64)
-    key_owner = np.full((r_n, NS), -1, dtype=np.int64)
-    oc = np.zeros((r_n, NS), dtype=bool)   # effective outputs differ from the previous run's
-    alive = np.ones(r_n, dtype=bool)
-    cache_off = fleet.cache_off[pipe]
-    has_transform = fleet.has[pipe, TRANSFORM]
-    transform_stop_slot = np.where(has_transform, TRANSFORM, STATS)
 
-    def finish(s: int, pres: np.ndarray, computed: np.ndarray,
+class _Executions:
+    """The (run, slot) execution grid, filled in slot by slot in pipeline order: state,
+    the run whose COMPLETE execution made the outputs used (`src`), whether the outputs
+    differ from the previous run's (`outputs_changed`), the run that opened the
+    execution_cache context (`key_owner`), and which runs are still going (`alive`)."""
+
+    def __init__(self, runs: _Schedule, present: np.ndarray, cache_off: np.ndarray) -> None:
+        r_n = runs.n
+        self.runs = runs
+        self.present = present
+        self.cache_off = cache_off
+        self.stat = np.zeros((r_n, NS), dtype=np.int8)
+        self.src = np.full((r_n, NS), -1, dtype=np.int64)
+        self.key_owner = np.full((r_n, NS), -1, dtype=np.int64)
+        self.outputs_changed = np.zeros((r_n, NS), dtype=bool)
+        self.alive = np.ones(r_n, dtype=bool)
+        self.inputs_changed = np.zeros(r_n, dtype=bool)
+
+    def _previous(self, x: np.ndarray, fill: int | bool) -> np.ndarray:
+        return _prev(x, self.runs.first, fill)
+
+    def _latest(self, mask: np.ndarray) -> np.ndarray:
+        return _ffill(mask, self.runs.pstart)
+
+    def finish(self, s: int, present: np.ndarray, computed: np.ndarray,
                fail: np.ndarray | None = None, fail_state: np.ndarray | int = FAILED) -> None:
-        st = np.where(computed, COMPLETE, np.where(pres, CACHED, 0)).astype(np.int8)
+        """Record slot `s`: computed runs COMPLETE (or failed), other present runs CACHED."""
+        st = np.where(computed, COMPLETE, np.where(present, CACHED, 0)).astype(np.int8)
         if fail is not None:
             fail = fail & computed
             st = np.where(fail, fail_state, st).astype(np.int8)
-            alive[fail] = False
-        eff = (st == COMPLETE) | (st == CACHED)
-        stat[:, s] = st
-        sr = np.where(eff, _ffill(st == COMPLETE, pstart), -1)
-        src[:, s] = sr
-        oc[:, s] = eff & (sr != _prev(sr, first, -1))
+            self.alive[fail] = False
+        effective = (st == COMPLETE) | (st == CACHED)
+        self.stat[:, s] = st
+        source = np.where(effective, self._latest(st == COMPLETE), -1)
+        self.src[:, s] = source
+        self.outputs_changed[:, s] = effective & (source != self._previous(source, -1))
         # execution_cache: a COMPLETE run with new inputs opens a context; a recomputation
         # (cache off, same inputs) and a cache hit join the context of their source.
-        opens = computed & (changed_now | ~_prev(eff, first, False))
-        key_owner[:, s] = np.where(st > 0, _ffill(opens, pstart), -1)
+        opens = computed & (self.inputs_changed | ~self._previous(effective, False))
+        self.key_owner[:, s] = np.where(st > 0, self._latest(opens), -1)
 
-    def standard(s: int, changed: np.ndarray, fail: np.ndarray | None = None,
+    def standard(self, s: int, changed: np.ndarray, fail: np.ndarray | None = None,
                  fail_state: np.ndarray | int = FAILED) -> None:
-        nonlocal changed_now
-        pres = present[:, s] & alive
-        changed_now = changed | first
-        drawn = np.zeros(r_n, dtype=bool) if fail is None else fail
+        """A cached component: it computes when its inputs changed, the cache is off for
+        it, or the previous run's execution did not succeed."""
+        present = self.present[:, s] & self.alive
+        self.inputs_changed = changed | self.runs.first
+        drawn = np.zeros(self.runs.n, dtype=bool) if fail is None else fail
         # eff[r-1] depends on computed[r-1] only through failures (a cache hit cannot
         # fail): iterate to the fixed point, which a few rounds reach.
-        prev_ok = _prev(pres & ~drawn, first, False)
-        forced = changed_now | (cache_off == s)
+        prev_ok = self._previous(present & ~drawn, False)
+        forced = self.inputs_changed | (self.cache_off == s)
         for _ in range(6):
-            computed = pres & (forced | ~prev_ok)
-            nxt = _prev(pres & ~(drawn & computed), first, False)
+            computed = present & (forced | ~prev_ok)
+            nxt = self._previous(present & ~(drawn & computed), False)
             if np.array_equal(nxt, prev_ok):
                 break
             prev_ok = nxt
-        computed = pres & (forced | ~prev_ok)
-        finish(s, pres, computed, fail, fail_state)
+        computed = present & (forced | ~prev_ok)
+        self.finish(s, present, computed, fail, fail_state)
 
-    def resolver(s: int, changed: np.ndarray) -> None:
-        pres = present[:, s] & alive
-        stat[:, s] = np.where(pres, COMPLETE, 0)
-        src[:, s] = np.where(pres, ar, -1)
-        oc[:, s] = pres & (changed | ~_prev(pres, first, False))
+    def resolver(self, s: int, changed: np.ndarray) -> None:
+        """A resolver: always COMPLETE, never cached; its pick changes with `changed`."""
+        present = self.present[:, s] & self.alive
+        self.stat[:, s] = np.where(present, COMPLETE, 0)
+        self.src[:, s] = np.where(present, np.arange(self.runs.n), -1)
+        self.outputs_changed[:, s] = present & (changed | ~self._previous(present, False))
 
-    changed_now = np.zeros(r_n, dtype=bool)
-    standard(EXGEN, new_span_draw, stop == STOP_EXGEN)
-    standard(STATS, oc[:, EXGEN], (stop == STOP_TRANSFORM) & (transform_stop_slot == STATS))
-    standard(SCHEMA, oc[:, STATS])
-    standard(EXVAL, oc[:, STATS] | oc[:, SCHEMA])
-    resolver(SPANRES, oc[:, EXGEN])
-    standard(TRANSFORM, oc[:, EXGEN] | oc[:, SCHEMA],
-             (stop == STOP_TRANSFORM) & (transform_stop_slot == TRANSFORM))
-    standard(TUNER, oc[:, TRANSFORM] | oc[:, SCHEMA])
-    # Importer: the first import publishes a new artifact, later ones are CACHED re-imports.
-    pres = present[:, HPIMPORT] & alive
-    changed_now = _group_count(pres, pstart) == 1
-    finish(HPIMPORT, pres, pres & changed_now)
-    key_owner[:, HPIMPORT] = -1
-    resolver(WARMRES, np.zeros(r_n, dtype=bool))
+    def importer(self, s: int) -> None:
+        """The first import publishes a new artifact, later ones are CACHED re-imports."""
+        present = self.present[:, s] & self.alive
+        self.inputs_changed = _group_count(present, self.runs.pstart) == 1
+        self.finish(s, present, present & self.inputs_changed)
+        self.key_owner[:, s] = -1
+
+
+def _run_to_trainer(ex: _Executions, fleet: Fleet, draws: _Draws) -> np.ndarray:
+    """Ingestion to training, slot by slot; returns the run of the Model each warm-start
+    resolver hands on (-1 without one)."""
+    runs, oc, stop = ex.runs, ex.outputs_changed, draws.stop
+    has_transform = fleet.has[runs.pipe, TRANSFORM]
+    transform_stop_slot = np.where(has_transform, TRANSFORM, STATS)
+    ex.standard(EXGEN, draws.new_span, stop == STOP_EXGEN)
+    ex.standard(STATS, oc[:, EXGEN], (stop == STOP_TRANSFORM) & (transform_stop_slot == STATS))
+    ex.standard(SCHEMA, oc[:, STATS])
+    ex.standard(EXVAL, oc[:, STATS] | oc[:, SCHEMA])
+    ex.resolver(SPANRES, oc[:, EXGEN])
+    # The trainer code shares Transform's module directory, so TFX packs both into one
+    # wheel whose hash is in `module_path`: new trainer code misses Transform's cache too.
+    ex.standard(TRANSFORM, oc[:, EXGEN] | oc[:, SCHEMA] | draws.code_change,
+                (stop == STOP_TRANSFORM) & (transform_stop_slot == TRANSFORM))
+    ex.standard(TUNER, oc[:, TRANSFORM] | oc[:, SCHEMA] | draws.code_change)
+    ex.importer(HPIMPORT)
+    ex.resolver(WARMRES, np.zeros(runs.n, dtype=bool))
     trainer_changed = (oc[:, TRANSFORM] | oc[:, SCHEMA] | oc[:, TUNER] | oc[:, HPIMPORT]
-                       | code_change | fleet.warm[pipe] | (~has_transform & oc[:, EXGEN]))
+                       | draws.code_change | fleet.warm[runs.pipe]
+                       | (~has_transform & oc[:, EXGEN]))
     trainer_fail = (stop == STOP_TRAINER_FAIL) | (stop == STOP_TRAINER_CANCEL)
-    standard(TRAINER, trainer_changed, trainer_fail,
-             np.where(stop == STOP_TRAINER_CANCEL, CANCELED, FAILED))
+    ex.standard(TRAINER, trainer_changed, trainer_fail,
+                np.where(stop == STOP_TRAINER_CANCEL, CANCELED, FAILED))
     # Warm start: the latest Model trained before this run (latest_model_resolver).
-    warm_run = _prev(_ffill(stat[:, TRAINER] == COMPLETE, pstart), first, -1)
+    stat = ex.stat
+    warm_run = _prev(_ffill(stat[:, TRAINER] == COMPLETE, runs.pstart), runs.first, -1)
     warm_run = np.where(stat[:, WARMRES] > 0, warm_run, -1)
-    oc[:, WARMRES] = (stat[:, WARMRES] > 0) & (warm_run != _prev(warm_run, first, -1))
+    oc[:, WARMRES] = (stat[:, WARMRES] > 0) & (warm_run != _prev(warm_run, runs.first, -1))
+    return warm_run
 
-    # --- spans, drift and anomalies (per Examples artifact, i.e. per span)
-    exgen_count = _group_count(stat[:, EXGEN] == COMPLETE, pstart)
-    span = fleet.span_base[pipe] + exgen_count - 1
+
+@dataclass
+class _Data:
+    """Per run: the span of its Examples and the drift and anomaly figures recorded."""
+    span: np.ndarray
+    exgen_count: np.ndarray
+    drift: np.ndarray
+    drifting: np.ndarray
+    anomalies: np.ndarray
+    nodata: np.ndarray
+
+
+def _record_data(ex: _Executions, fleet: Fleet, rng: np.random.Generator) -> _Data:
+    """Spans, drift and anomalies, drawn per Examples artifact (i.e. per span)."""
+    runs, stat = ex.runs, ex.stat
+    exgen_count = _group_count(stat[:, EXGEN] == COMPLETE, runs.pstart)
+    span = fleet.span_base[runs.pipe] + exgen_count - 1
     new_rows = np.nonzero(stat[:, EXGEN] == COMPLETE)[0]
-    drifting_new = _drift_episodes(pipe[new_rows], fleet.p_drift[pipe[new_rows]], rng)
+    pipe_new = runs.pipe[new_rows]
+    drifting_new = _drift_episodes(pipe_new, fleet.p_drift[pipe_new], rng)
     drift_new = np.where(drifting_new, DRIFT_FLOOR + rng.gamma(2.0, DRIFT_SCALE, new_rows.size),
                          rng.gamma(2.0, DRIFT_CALM_SCALE, new_rows.size))
     anom_new = rng.poisson(np.where(drifting_new, ANOM_DRIFT_BASE + ANOM_PER_DRIFT * drift_new,
                                     ANOM_CALM))
-    exgen_src = src[:, EXGEN]
+    exgen_src = ex.src[:, EXGEN]
     pos = np.searchsorted(new_rows, np.maximum(exgen_src, 0))
     pos = np.minimum(pos, max(new_rows.size - 1, 0))
     valid = exgen_src >= 0
-    drift = np.where(valid, drift_new[pos] if new_rows.size else 0.0, 0.0)
-    drifting = valid & (drifting_new[pos] if new_rows.size else False)
-    anomalies = np.where(valid, anom_new[pos] if new_rows.size else 0, 0)
-    nodata = stat[:, EXGEN] == CACHED
+    return _Data(
+        span=span,
+        exgen_count=exgen_count,
+        drift=np.where(valid, drift_new[pos] if new_rows.size else 0.0, 0.0),
+        drifting=valid & (drifting_new[pos] if new_rows.size else False),
+        anomalies=np.where(valid, anom_new[pos] if new_rows.size else 0, 0),
+        nodata=stat[:, EXGEN] == CACHED,
+    )
 
-    # --- Evaluator and the push decision (the one loop, over the run index)
-    alive_after_trainer = alive.copy()
+
+def _evaluate_and_deploy(ex: _Executions, fleet: Fleet, draws: _Draws, data: _Data,
+                         struct_change: np.ndarray) -> dict[str, np.ndarray]:
+    """Evaluator and the push decision (the one loop, over the run index), then
+    InfraValidator, Pusher and BulkInferrer."""
+    runs, stat, src, oc, stop = ex.runs, ex.stat, ex.src, ex.outputs_changed, draws.stop
+    first, pstart = runs.first, runs.pstart
+    alive_after_trainer = ex.alive.copy()
     tc = stat[:, TRAINER] == COMPLETE
-    ev_planned = present[:, EVAL] & alive_after_trainer
+    ev_planned = ex.present[:, EVAL] & alive_after_trainer
     ev_stop = ev_planned & tc & ((stop == STOP_EVAL_CANCEL) | (stop == STOP_EVAL_FAIL))
     alive_after_eval = alive_after_trainer & ~ev_stop
-    resolver(BLESSRES, np.zeros(r_n, dtype=bool))
-    alive[:] = alive_after_eval
-    standard(INFRA, oc[:, TRAINER] | oc[:, EXGEN])
+    ex.resolver(BLESSRES, np.zeros(runs.n, dtype=bool))
+    ex.alive[:] = alive_after_eval
+    ex.standard(INFRA, oc[:, TRAINER] | oc[:, EXGEN])
     infra_src = src[:, INFRA]
-    infra_ok = np.where(infra_src >= 0, infra_draw[np.maximum(infra_src, 0)], True)
+    infra_ok = np.where(infra_src >= 0, draws.infra_ok[np.maximum(infra_src, 0)], True)
 
-    ev = _decide(fleet, pipe, k, start, stat, src, oc, ev_planned, stop, u_bless, infra_ok,
-                 drift, nodata, struct_change, code_change)
+    ev = _decide(fleet, runs.pipe, runs.k, runs.start, stat, src, oc, ev_planned, stop,
+                 draws.u_bless, infra_ok, data.drift, data.nodata, struct_change,
+                 draws.code_change)
     stat[:, EVAL] = ev["stat"]
     ev_eff = (ev["stat"] == COMPLETE) | (ev["stat"] == CACHED)
     esrc = np.where(ev_eff, _ffill(ev["stat"] == COMPLETE, pstart), -1)
     src[:, EVAL] = esrc
     oc[:, EVAL] = ev_eff & (esrc != _prev(esrc, first, -1))
     ev_comp = np.isin(ev["stat"], (COMPLETE, FAILED, CANCELED))
-    key_owner[:, EVAL] = np.where(ev["stat"] > 0, _ffill(ev_comp, pstart), -1)
-    key_owner[:, EVAL] = np.where(ev["stat"] == CANCELED, -1, key_owner[:, EVAL])
-    base_run = np.where(stat[:, BLESSRES] > 0, ev["base"], -1)
-    base_bless_run = np.where(stat[:, BLESSRES] > 0, ev["base_ev"], -1)
-    oc[:, BLESSRES] = (stat[:, BLESSRES] > 0) & (base_run != _prev(base_run, first, -1))
+    ex.key_owner[:, EVAL] = np.where(ev["stat"] > 0, _ffill(ev_comp, pstart), -1)
+    ex.key_owner[:, EVAL] = np.where(ev["stat"] == CANCELED, -1, ex.key_owner[:, EVAL])
+    ev["base_run"] = np.where(stat[:, BLESSRES] > 0, ev["base"], -1)
+    ev["base_bless_run"] = np.where(stat[:, BLESSRES] > 0, ev["base_ev"], -1)
+    oc[:, BLESSRES] = (stat[:, BLESSRES] > 0) & (ev["base_run"] != _prev(ev["base_run"], first,
+                                                                        -1))
 
-    alive[:] = alive_after_eval & ev_eff
-    standard(PUSHER, oc[:, TRAINER] | oc[:, EVAL] | oc[:, INFRA])
-    standard(BULK, oc[:, EXGEN] | oc[:, TRAINER] | oc[:, EVAL])
-    blessed = ev["blessed"]
-    pushed = np.where(stat[:, PUSHER] == COMPLETE,
-                      blessed[np.maximum(esrc, 0)] & infra_ok, False)
+    ex.alive[:] = alive_after_eval & ev_eff
+    ex.standard(PUSHER, oc[:, TRAINER] | oc[:, EVAL] | oc[:, INFRA])
+    ex.standard(BULK, oc[:, EXGEN] | oc[:, TRAINER] | oc[:, EVAL])
+    ev["pushed"] = np.where(stat[:, PUSHER] == COMPLETE,
+                            ev["blessed"][np.maximum(esrc, 0)] & infra_ok, False)
     for s in RESOLVERS:
-        key_owner[:, s] = -1
+        ex.key_owner[:, s] = -1
+    return ev
 
-    create, end, cpu = _times(fleet, pipe, start, stat, rng)
-    # --- the window closes: later executions never started, the current one is RUNNING
+
+def _close_window(ex: _Executions, fleet: Fleet, rng: np.random.Generator, t_end: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Times and cost; then the window closes at `t_end`: later executions never
+    started, the one under way is RUNNING. Returns (create_ms, end_ms, cpu)."""
+    stat, src = ex.stat, ex.src
+    create, end, cpu = _times(fleet, ex.runs.pipe, ex.runs.start, stat, rng)
     late = create >= t_end
     stat[late] = 0
     straddle = (stat > 0) & (end > t_end)
     stat[straddle] = RUNNING
     end = np.where(straddle, create + (t_end - create) // 2, end)
     cpu[straddle] = np.nan
-    key_owner[(stat == 0) | (stat == RUNNING) | (stat == CANCELED)] = -1
+    ex.key_owner[(stat == 0) | (stat == RUNNING) | (stat == CANCELED)] = -1
     for s in (EXGEN, STATS, SCHEMA, EXVAL, TRANSFORM, TUNER, TRAINER, EVAL, INFRA, PUSHER, BULK):
         col = stat[:, s]
         src[:, s] = np.where((col == COMPLETE) | (col == CACHED), src[:, s], -1)
+    return create, end, cpu
 
+
+def _settle_decisions(ex: _Executions, ev: dict[str, np.ndarray]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """A push decision cut off by the window is not known yet: the model is pending, as is
+    a completed model no evaluation has judged while no later trainer ran.
+    Returns (model_pushed, pending)."""
+    stat, pipe = ex.stat, ex.runs.pipe
     decision_run = ev["decision_run"]
     pending = stat[:, TRAINER] == RUNNING
     dr = np.maximum(decision_run, 0)
@@ -334,17 +444,29 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
     later_trainer = _later_trainer(pipe, np.isin(stat[:, TRAINER], (COMPLETE, FAILED,
                                                                     CANCELED, RUNNING)))
     pending |= decided_cut | (tc_final & (decision_run < 0) & ~later_trainer)
+    return model_pushed, pending
 
+
+def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end: int) -> Runs:
+    runs = _Schedule.of(fleet, rng)
+    present, struct_change = _plan_structure(fleet, runs)
+    draws = _draw_events(fleet, preset, runs, rng)
+    ex = _Executions(runs, present, fleet.cache_off[runs.pipe])
+    warm_run = _run_to_trainer(ex, fleet, draws)
+    data = _record_data(ex, fleet, rng)
+    ev = _evaluate_and_deploy(ex, fleet, draws, data, struct_change)
+    create, end, cpu = _close_window(ex, fleet, rng, t_end)
+    model_pushed, pending = _settle_decisions(ex, ev)
     return Runs(
-        n=r_n, pipe=pipe, k=k, start_ms=start, present=present, stat=stat, src=src,
-        key_owner=key_owner, create_ms=create, end_ms=end, cpu=cpu, span=span,
-        exgen_count=exgen_count, drift=drift, anomalies=anomalies, drifting=drifting,
-        code_version=code_version, code_change=code_change, struct_change=struct_change,
-        warm_run=warm_run, base_run=base_run, base_bless_run=base_bless_run,
-        blessed=blessed, infra_ok=infra_draw, pushed=pushed, judged=ev["judged"],
-        model_pushed=model_pushed, model_blessed=ev["model_blessed"],
-        bless_prob=ev["prob"], days_since_push=ev["days"], decision_run=decision_run,
-        pending=pending,
+        n=runs.n, pipe=runs.pipe, k=runs.k, start_ms=runs.start, present=present,
+        stat=ex.stat, src=ex.src, key_owner=ex.key_owner, create_ms=create, end_ms=end,
+        cpu=cpu, span=data.span, exgen_count=data.exgen_count, drift=data.drift,
+        anomalies=data.anomalies, drifting=data.drifting, code_version=draws.code_version,
+        code_change=draws.code_change, struct_change=struct_change, warm_run=warm_run,
+        base_run=ev["base_run"], base_bless_run=ev["base_bless_run"], blessed=ev["blessed"],
+        infra_ok=draws.infra_ok, pushed=ev["pushed"], judged=ev["judged"],
+        model_pushed=model_pushed, model_blessed=ev["model_blessed"], bless_prob=ev["prob"],
+        days_since_push=ev["days"], decision_run=ev["decision_run"], pending=pending,
     )
 
 

@@ -46,10 +46,6 @@ def lookup(values: list[str], codes: np.ndarray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(idx, pa.array(values, pa.string())).cast(pa.string())
 
 
-def const(value: str, n: int) -> pa.Array:
-    return lookup([value], np.zeros(n, dtype=np.int32))
-
-
 def join(*parts: pa.Array | str | np.ndarray, sep: str = "") -> pa.Array:
     """Element-wise concatenation of string arrays, scalars and integer arrays."""
     cols: list[pa.Array | pa.Scalar] = []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import struct
 from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
 
-from ..mlmd_schema import SCHEMA_VERSION, TABLES
+from ..mlmd_schema import ARROW_TYPES, SCHEMA_VERSION, TABLES, arrow_schema
 from . import strings
 from .components import (
     BLESSRES,
@@ -20,6 +24,7 @@ from .components import (
     EXAMPLE_GENS,
     EXEC_TYPE,
     EXGEN,
+    EXGEN_NODE_IDS,
     EXVAL,
     FAILED,
     HPIMPORT,
@@ -30,7 +35,6 @@ from .components import (
     OUTPUTS,
     PARENT_TYPES,
     PUSHER,
-    RESOLVERS,
     RUNNING,
     SCHEMA,
     SPANRES,
@@ -46,13 +50,12 @@ from .components import (
 from .fleet import TFX_VERSIONS, Fleet
 from .runs import Runs
 
-ARROW = {"BIGINT": pa.int64(), "VARCHAR": pa.string(), "DOUBLE": pa.float64(),
-         "BLOB": pa.binary()}
 ROOT = "gs://fleet-ml-pipelines"
-
-
-def schema_of(table: str) -> pa.Schema:
-    return pa.schema([(c, ARROW[t]) for c, t in TABLES[table]])
+# StatisticsGen's `sample_rate_by_split`, a JSON value TFX 1.16 stores as a Struct
+# {"__value__": "{\"eval\": 1.0, \"train\": 1.0}"} (copied from a real store).
+SAMPLE_RATE_BY_SPLIT = (
+    "mlmd-struct::CioKCV9fdmFsdWVfXxIdGht7ImV2YWwiOiAxLjAsICJ0cmFpbiI6IDEuMH0="
+)
 
 
 def make_table(table: str, cols: dict[str, pa.Array | np.ndarray | None], n: int) -> pa.Table:
@@ -60,12 +63,12 @@ def make_table(table: str, cols: dict[str, pa.Array | np.ndarray | None], n: int
     for name, typ in TABLES[table]:
         col = cols.get(name)
         if col is None:
-            arrays.append(pa.nulls(n, ARROW[typ]))
+            arrays.append(pa.nulls(n, ARROW_TYPES[typ]))
         elif isinstance(col, np.ndarray):
-            arrays.append(pa.array(col, type=ARROW[typ]))
+            arrays.append(pa.array(col, type=ARROW_TYPES[typ]))
         else:
-            arrays.append(col.cast(ARROW[typ]))
-    return pa.Table.from_arrays(arrays, schema=schema_of(table))
+            arrays.append(col.cast(ARROW_TYPES[typ]))
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
 class Props:
@@ -83,7 +86,12 @@ class Props:
             return make_table(table, {}, 0)
         names = sorted({c[1] for c in self.chunks})
         rank = {n: i for i, n in enumerate(names)}
-        owners, name_codes, custom, ints, dbls, strs = [], [], [], [], [], []
+        owners, name_codes, custom, ints, dbls = [], [], [], [], []
+        # Strings as codes into one array of values: a constant is stored once, and only the
+        # final column is materialised (the paper preset's peak memory is here).
+        str_values: list[pa.Array] = []
+        str_codes: list[np.ndarray] = []
+        n_values = 0
         for owner, name, cust, kind, value in self.chunks:
             n = owner.size
             owners.append(owner)
@@ -91,30 +99,42 @@ class Props:
             custom.append(np.full(n, cust, dtype=np.int64))
             iv = pa.nulls(n, pa.int64())
             dv = pa.nulls(n, pa.float64())
-            sv = pa.nulls(n, pa.string())
+            codes = np.full(n, -1, dtype=np.int64)
             if kind == "int":
                 iv = pa.array(np.broadcast_to(np.asarray(value, dtype=np.int64), (n,)))
             elif kind == "double":
                 dv = pa.array(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)))
             elif isinstance(value, str):
-                sv = strings.const(value, n)
+                str_values.append(pa.array([value], pa.string()))
+                codes[:] = n_values
+                n_values += 1
             else:
                 assert isinstance(value, pa.Array)
-                sv = value
+                str_values.append(value.cast(pa.string()))
+                codes = n_values + np.arange(n, dtype=np.int64)
+                n_values += n
             ints.append(iv)
             dbls.append(dv)
-            strs.append(sv)
+            str_codes.append(codes)
+        self.chunks = []
+        values = pa.concat_arrays(str_values) if str_values else pa.array([], pa.string())
+        del str_values
         own = np.concatenate(owners)
         nc = np.concatenate(name_codes)
         cu = np.concatenate(custom)
         order = np.lexsort((cu, nc, own))
         take = pa.array(order)
+        codes = np.concatenate(str_codes)[order]
+        missing = codes < 0
+        string_value = pa.DictionaryArray.from_arrays(
+            pa.array(np.where(missing, 0, codes), mask=missing if missing.any() else None),
+            values).cast(pa.string())
         cols = {
             owner_col: own[order], "name": strings.lookup(names, nc[order]),
             "is_custom_property": cu[order],
             "int_value": pa.concat_arrays(ints).take(take),
             "double_value": pa.concat_arrays(dbls).take(take),
-            "string_value": pa.concat_arrays([s.cast(pa.string()) for s in strs]).take(take),
+            "string_value": string_value,
         }
         return make_table(table, cols, own.size)
 
@@ -205,8 +225,10 @@ def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
     hp = a_slot == HPIMPORT
     a_uri_exec = np.where(hp, tuner_exec[a_pipe], a_uri_exec)
     node_key = [f"{NODE_IDS[s]}/{k}" for s in range(NS) for k in out_keys]
+    node_key += [f"{node}/examples" for node in EXGEN_NODE_IDS]
     nk = a_slot * len(out_keys) + key_code[a_slot, a_j]
     nk = np.where(hp, TUNER * len(out_keys) + out_keys.index("best_hyperparameters"), nk)
+    nk = np.where(a_slot == EXGEN, NS * len(out_keys) + fleet.exgen_kind[a_pipe], nk)
     pipe_root = strings.lookup([f"{ROOT}/{p}" for p in pipe_names], a_pipe)
     a_uri = strings.join(pipe_root, strings.lookup(node_key, nk), a_uri_exec, sep="/")
     out["Artifact"] = make_table("Artifact", {
@@ -400,7 +422,9 @@ def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
     c_key_s = np.concatenate(uniqs)[c_order]
     c_type = np.array([tid[n] for n in CONTEXT_TYPES])[c_rank_s]
     run_us = runs.start_ms * 1000 + run_rank % 1000
-    node_names = [f"{p}.{NODE_IDS[s]}" for p in pipe_names for s in range(NS)]
+    node_names = [f"{p}.{EXGEN_NODE_IDS[kind] if s == EXGEN else NODE_IDS[s]}"
+                  for p, kind in zip(pipe_names, fleet.exgen_kind.tolist(), strict=True)
+                  for s in range(NS)]
     pieces, where = [], []
     for rank in range(4):
         rows_r = np.nonzero(c_rank_s == rank)[0]
@@ -486,16 +510,49 @@ def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
 
     # ---------------------------------------------------------------- properties
     out["ExecutionProperty"] = _execution_props(fleet, runs, x_run, x_slot, x_pipe, x_state,
-                                                x_id, rng, tuner_exec)
+                                                x_id, tuner_exec)
     out["ArtifactProperty"] = _artifact_props(fleet, runs, a_id, a_run, a_slot, a_j, a_pipe,
-                                              art_first, a_uri, x_id[a_exec], tid)
+                                              art_first, a_uri)
     progress("properties done")
     return {"eid": eid, "run_ctx": run_ctx, "n_exec": n_exec, "n_art": n_art, "n_ev": n_ev}
 
 
+def _proto_json(value: object) -> str:
+    """A proto exec property as TFX stores it: JSON, keys sorted, indented by 2."""
+    return json.dumps(value, indent=2, sort_keys=True)
+
+
+def _input_fingerprint(fleet: Fleet, pipe: np.ndarray, span: np.ndarray,
+                       arrived_s: np.ndarray) -> pa.Array:
+    """ExampleGen's fingerprint of a span's files (count, bytes, mtime checksums)."""
+    n_files = 1 + (span * 7919 + pipe) % 16
+    total = (fleet.scale[pipe] * 4e7 * (1 + (span % 97) / 200)).astype(np.int64)
+    return strings.join("split:single_split,num_files:", n_files, ",total_bytes:", total,
+                        ",xor_checksum:", arrived_s, ",sum_checksum:", arrived_s)
+
+
+def _module_paths(fleet: Fleet, pipe: np.ndarray, version: np.ndarray, module: str,
+                  component: str) -> pa.Array:
+    """`module@<root>/_wheels/tfx_user_code_<Component>-0.0+<hash>-...whl`: TFX packs the
+    module's directory into one wheel whose hash is the same for every component using it,
+    so a new version of the trainer code changes Transform's module_path too."""
+    width = int(version.max(initial=0)) + 1
+    uniq, inv = np.unique(pipe.astype(np.int64) * width + version, return_inverse=True)
+    wheels = []
+    for key in uniq.tolist():
+        name = fleet.names[key // width]
+        digest = hashlib.sha256(f"{name}:{key % width}".encode()).hexdigest()
+        wheels.append(f"{module}@{ROOT}/{name}/_wheels/tfx_user_code_{component}-0.0+{digest}"
+                      "-py3-none-any.whl")
+    return strings.lookup(wheels, inv)
+
+
 def _execution_props(fleet: Fleet, runs: Runs, x_run: np.ndarray, x_slot: np.ndarray,
                      x_pipe: np.ndarray, x_state: np.ndarray, x_id: np.ndarray,
-                     rng: np.random.Generator, tuner_exec: np.ndarray) -> pa.Table:
+                     tuner_exec: np.ndarray) -> pa.Table:
+    """Exec properties as TFX 1.16 records them: all custom, protos as indented JSON,
+    none on resolvers, no error text on failures. ExampleGen's driver adds `span` and
+    `input_fingerprint` when it runs, so a cache hit has neither."""
     props = Props()
     names = fleet.names
     has_props = ~((x_slot == EVAL) & (x_state == CANCELED))
@@ -511,94 +568,85 @@ def _execution_props(fleet: Fleet, runs: Runs, x_run: np.ndarray, x_slot: np.nda
         val = value(rows) if callable(value) else value
         props.add(x_id[rows], name, 1, kind, val)
 
-    kinds = ["csv", "import", "bigquery"]
-    in_cfg = [
-        '{"splits": [{"name": "single_split", "pattern": "span-{SPAN}/*.csv"}]}',
-        '{"splits": [{"name": "single_split", "pattern": "span-{SPAN}/*.tfrecord.gz"}]}',
-        '{"splits": [{"name": "single_split", "pattern": "SELECT * FROM `{SPAN}`"}]}',
-    ]
+    in_cfg = [_proto_json({"splits": [{"name": "single_split", "pattern": pattern}]})
+              for pattern in ("span-{SPAN}/*.csv", "span-{SPAN}/*.tfrecord.gz",
+                              "SELECT * FROM `{SPAN}`")]
     add(EXGEN, "input_base", "str", lambda r: per_pipe("gs://fleet-data/{p}/raw", r))
     add(EXGEN, "input_config", "str",
         lambda r: strings.lookup(in_cfg, fleet.exgen_kind[x_pipe[r]]))
-    add(EXGEN, "output_config", "str", '{"split_config": {"splits": [{"name": "train", '
-        '"hash_buckets": 4}, {"name": "eval", "hash_buckets": 1}]}}')
+    add(EXGEN, "output_config", "str", _proto_json({"split_config": {"splits": [
+        {"name": "train", "hash_buckets": 4}, {"name": "eval", "hash_buckets": 1}]}}))
+    add(EXGEN, "output_data_format", "int", 6)   # FORMAT_TF_EXAMPLE
+    add(EXGEN, "output_file_format", "int", 5)   # FORMAT_TFRECORDS_GZIP
+    # The span the driver found: a COMPLETE ExampleGen's own, the next one for a failure.
+    tried = runs.span[x_run] + (x_state != COMPLETE)
+    add(EXGEN, "span", "int", lambda r: tried[r], only=computed)
+    add(EXGEN, "input_fingerprint", "str", lambda r: _input_fingerprint(
+        fleet, x_pipe[r], tried[r], runs.create_ms[x_run[r], EXGEN] // 1000), only=computed)
     for s in (STATS, SCHEMA, EXVAL):
         add(s, "exclude_splits", "str", "[]")
     add(SCHEMA, "infer_feature_shape", "int", 1)
-    res_class = {
-        SPANRES: "tfx.dsl.input_resolution.strategies.span_range_strategy.SpanRangeStrategy",
-        WARMRES: "tfx.dsl.input_resolution.strategies.latest_artifact_strategy."
-                 "LatestArtifactStrategy",
-        BLESSRES: "tfx.dsl.input_resolution.strategies.latest_blessed_model_strategy."
-                  "LatestBlessedModelStrategy",
-    }
-    for s in RESOLVERS:
-        add(s, "resolver_class", "str", res_class[s])
-    add(SPANRES, "config", "str", lambda r: strings.join(
-        '{"range_config": {"rolling_range": {"num_spans": ',
-        fleet.window[x_pipe[r]], "}}}"))
-    for s in (TRANSFORM, TUNER, TRAINER):
-        add(s, "__stateful_working_dir_index__", "str",
-            lambda r: strings.uuid4(rng, r.size), only=computed)
-    add(TRANSFORM, "force_tf_compat_v1", "int", 0)
-    add(TRANSFORM, "module_file", "str",
-        lambda r: per_pipe("gs://fleet-ml-pipelines/{p}/src/preprocessing_v1.py", r))
     ver = runs.code_version[x_run]
+    add(TRANSFORM, "custom_config", "str", "null")
+    add(TRANSFORM, "disable_statistics", "int", 0)
+    add(TRANSFORM, "force_tf_compat_v1", "int", 0)
+    add(TRANSFORM, "module_path", "str", lambda r: _module_paths(
+        fleet, x_pipe[r], ver[r], "preprocessing", "Transform"))
     steps = np.array([1000, 2000, 5000, 500, 3000])
-
-    def module(r: np.ndarray) -> pa.Array:
-        return strings.join(per_pipe("gs://fleet-ml-pipelines/{p}/src/model_v", r), ver[r],
-                            ".py")
-
-    def train_args(r: np.ndarray) -> pa.Array:
-        return strings.join('{"num_steps": ', steps[ver[r] % steps.size], "}")
-
-    for s in (TUNER, TRAINER):
-        add(s, "module_file", "str", module)
-        add(s, "train_args", "str", train_args)
-    add(TUNER, "tune_args", "str", '{"num_parallel_trials": 4}')
+    train_args = [_proto_json({"num_steps": int(n)}) for n in steps]
+    for s, component in ((TUNER, "Tuner"), (TRAINER, "Trainer")):
+        add(s, "module_path", "str", lambda r, c=component: _module_paths(
+            fleet, x_pipe[r], ver[r], "model", c))
+        add(s, "train_args", "str", lambda r: strings.lookup(train_args, ver[r] % steps.size))
+        add(s, "eval_args", "str", _proto_json({"num_steps": 100}))
+    add(TUNER, "tune_args", "str", _proto_json({"num_parallel_trials": 4}))
     add(TRAINER, "custom_config", "str", lambda r: strings.lookup(
-        ['{"warm_start": false}', '{"warm_start": true}'],
+        [_proto_json({"warm_start": False}), _proto_json({"warm_start": True})],
         fleet.warm[x_pipe[r]].astype(np.int64)))
-    add(TRAINER, "eval_args", "str", '{"num_steps": 100}')
     add(HPIMPORT, "artifact_uri", "str", lambda r: strings.join(
         per_pipe(ROOT + "/{p}/Tuner/best_hyperparameters", r), tuner_exec[x_pipe[r]], sep="/"))
     add(HPIMPORT, "output_key", "str", "result")
     add(HPIMPORT, "reimport", "int", 0)
-    add(EVAL, "eval_config", "str", '{"metrics_specs": [{"thresholds": {"auc": '
-        '{"value_threshold": {"lower_bound": 0.6}, "change_threshold": {"direction": '
-        '"HIGHER_IS_BETTER", "absolute": -1e-10}}}}]}')
-    add(INFRA, "serving_spec", "str", '{"tensorflow_serving": {"tags": ["latest"]}}')
-    add(INFRA, "validation_spec", "str", '{"max_loading_time_seconds": 60}')
-    add(PUSHER, "push_destination", "str", lambda r: per_pipe(
-        '{{"filesystem": {{"base_directory": "gs://fleet-serving/{p}"}}}}', r))
+    add(EVAL, "eval_config", "str", _proto_json({"metrics_specs": [{"thresholds": {"auc": {
+        "value_threshold": {"lower_bound": 0.6},
+        "change_threshold": {"direction": "HIGHER_IS_BETTER", "absolute": -1e-10}}}}]}))
+    add(EVAL, "example_splits", "str", "null")
+    add(EVAL, "fairness_indicator_thresholds", "str", "null")
+    add(INFRA, "serving_spec", "str", _proto_json({"tensorflow_serving": {"tags": ["latest"]}}))
+    add(INFRA, "validation_spec", "str", _proto_json({"max_loading_time_seconds": 60}))
+    add(PUSHER, "custom_config", "str", "null")
+    add(PUSHER, "push_destination", "str", lambda r: strings.lookup([_proto_json(
+        {"filesystem": {"base_directory": f"gs://fleet-serving/{p}"}}) for p in names],
+        x_pipe[r]))
     add(BULK, "data_spec", "str", "{}")
     add(BULK, "model_spec", "str", "{}")
     cpu = runs.cpu[x_run, x_slot]
     has_cpu = ~np.isnan(cpu)
     props.add(x_id[has_cpu], "cpu_seconds", 1, "double", cpu[has_cpu])
-    failed = x_state == FAILED
-    msgs = ["", "DataSourceUnavailable: no files matched span pattern",
-            "ResourceExhaustedError: Beam worker OOM",
-            "ResourceExhaustedError: OOM when allocating tensor",
-            "InvalidArgumentError: evaluation failed"]
-    slot_msg = np.zeros(NS, dtype=np.int64)
-    slot_msg[[EXGEN, STATS, TRANSFORM, TRAINER, EVAL]] = [1, 2, 2, 3, 4]
-    frows = np.nonzero(failed)[0]
-    props.add(x_id[frows], "__execution_result__", 1, "str", strings.join(
-        '{"resultMessage": "', strings.lookup(msgs, slot_msg[x_slot[frows]]),
-        '", "code": 13}'))
-    _ = kinds
     return props.table("ExecutionProperty", "execution_id")
+
+
+def _anomalies_blessed(blessed: bool) -> str:
+    """ExampleValidator's `blessed`: a Struct {split: 1.0 or 0.0} stored as MLMD stores a
+    struct custom property, `mlmd-struct::` + base64 of the serialised proto."""
+    fields = b""
+    for split in (b"train", b"eval"):
+        value = b"\x11" + struct.pack("<d", 1.0 if blessed else 0.0)  # Value.number_value
+        entry = b"\x0a" + bytes([len(split)]) + split + b"\x12" + bytes([len(value)]) + value
+        fields += b"\x0a" + bytes([len(entry)]) + entry               # Struct.fields
+    return "mlmd-struct::" + base64.b64encode(fields).decode()
 
 
 def _artifact_props(fleet: Fleet, runs: Runs, a_id: np.ndarray, a_run: np.ndarray,
                     a_slot: np.ndarray, a_j: np.ndarray, a_pipe: np.ndarray,
-                    art_first: np.ndarray, a_uri: pa.Array, a_exec_id: np.ndarray,
-                    tid: dict[str, int]) -> pa.Table:
+                    art_first: np.ndarray, a_uri: pa.Array) -> pa.Table:
+    """Artifact properties as TFX 1.16 records them: `Examples.span` only as a custom
+    property although the type declares it; statistics and anomalies carry a typed `span`
+    that is always 0. `drift_score` and `num_anomalies` are the simulator's drift figures."""
     props = Props()
     tfx = strings.lookup(TFX_VERSIONS, fleet.tfx_version[a_pipe])
     props.add(a_id, "tfx_version", 1, "str", tfx)
+    props.add(a_id, "is_external", 1, "int", 0)
     splits = '["train", "eval"]'
 
     def rows(s: int, j: int = 0) -> np.ndarray:
@@ -606,26 +654,27 @@ def _artifact_props(fleet: Fleet, runs: Runs, a_id: np.ndarray, a_run: np.ndarra
 
     r = rows(EXGEN)
     span = runs.span[a_run[r]]
-    for custom in (0, 1):
-        props.add(a_id[r], "span", custom, "int", span)
-        props.add(a_id[r], "version", custom, "int", 0)
+    props.add(a_id[r], "span", 1, "int", span)
     props.add(a_id[r], "split_names", 0, "str", splits)
-    n_files = 1 + (a_id[r] * 7919) % 16
-    props.add(a_id[r], "input_fingerprint", 1, "str", strings.join(
-        "split:single_split,num_files:", n_files, ",total_bytes:",
-        (fleet.scale[a_pipe[r]] * 4e7 * (1 + (a_id[r] % 97) / 200)).astype(np.int64)))
+    props.add(a_id[r], "input_fingerprint", 1, "str", _input_fingerprint(
+        fleet, a_pipe[r], span, runs.create_ms[a_run[r], EXGEN] // 1000))
     props.add(a_id[r], "payload_format", 1, "str", "FORMAT_TF_EXAMPLE")
     props.add(a_id[r], "file_format", 1, "str", "tfrecords_gzip")
     r = rows(TRANSFORM, 1)
     props.add(a_id[r], "split_names", 0, "str", splits)
     r = rows(STATS)
-    props.add(a_id[r], "span", 0, "int", runs.span[a_run[r]])
+    props.add(a_id[r], "span", 0, "int", 0)
     props.add(a_id[r], "split_names", 0, "str", splits)
+    props.add(a_id[r], "sample_rate_by_split", 1, "str", SAMPLE_RATE_BY_SPLIT)
+    props.add(a_id[r], "stats_dashboard_link", 1, "str", "")
     props.add(a_id[r], "drift_score", 1, "double", np.round(runs.drift[a_run[r]], 4))
     r = rows(EXVAL)
-    props.add(a_id[r], "span", 0, "int", runs.span[a_run[r]])
+    anomalies = runs.anomalies[a_run[r]]
+    props.add(a_id[r], "span", 0, "int", 0)
     props.add(a_id[r], "split_names", 0, "str", splits)
-    props.add(a_id[r], "num_anomalies", 1, "int", runs.anomalies[a_run[r]])
+    props.add(a_id[r], "num_anomalies", 1, "int", anomalies)
+    props.add(a_id[r], "blessed", 1, "str", strings.lookup(
+        [_anomalies_blessed(False), _anomalies_blessed(True)], (anomalies == 0).astype(np.int64)))
     # ModelBlessing: blessed, the evaluated model and the baseline (uri and id).
     r = rows(EVAL, 1)
     run = a_run[r]
@@ -650,5 +699,4 @@ def _artifact_props(fleet: Fleet, runs: Runs, a_id: np.ndarray, a_run: np.ndarra
     props.add(a_id[rp], "pushed_destination", 1, "str", strings.join(
         strings.lookup([f"gs://fleet-serving/{p}" for p in fleet.names], a_pipe[rp]),
         version, sep="/"))
-    _ = (tid, a_exec_id, BULK)
     return props.table("ArtifactProperty", "artifact_id")

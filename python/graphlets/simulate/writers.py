@@ -33,7 +33,7 @@ class ParquetWriter:
         pass
 
 
-def _ddl_statements() -> tuple[list[str], list[str]]:
+def mlmd_ddl_statements() -> tuple[list[str], list[str]]:
     creates, indexes = [], []
     for stmt in DDL.read_text().split(";"):
         stmt = stmt.strip()
@@ -53,7 +53,7 @@ class SqliteWriter:
         self.con = sqlite3.connect(path)
         self.con.execute("PRAGMA journal_mode=OFF")
         self.con.execute("PRAGMA synchronous=OFF")
-        creates, self.indexes = _ddl_statements()
+        creates, self.indexes = mlmd_ddl_statements()
         for stmt in creates:
             self.con.execute(stmt)
 
