@@ -22,6 +22,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_db_servers.sh
 	$(BIN)/pytest
 
 clean:
