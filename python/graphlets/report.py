@@ -66,12 +66,14 @@ class Marts:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.tables = set(mart_names(con))
+        self.read: set[str] = set()  # the marts the report drew from
 
     def rows(self, table: str, where: str = "true", order: str = "1") -> Rows:
         if table not in self.tables:
             raise MissingMartError(
                 f"marts.{table} is missing from the warehouse: run `graphlets build`"
             )
+        self.read.add(table)
         cursor = self.con.execute(f"select * from marts.{table} where {where} order by {order}")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -179,9 +181,7 @@ def _tradeoff(evaluation: Rows, headline: Rows) -> go.Figure:
         return _empty("marts.rpt_pruning_tradeoff has no rows")
     multiplier = headline[0]["age_bound_multiplier"] if headline else None
     curves = {
-        "learned policy, unguarded (thresholds)": [
-            r for r in evaluation if r["policy"] == "model"
-        ],
+        "learned policy, unguarded (thresholds)": [r for r in evaluation if r["policy"] == "model"],
         f"learned policy, guarded (thresholds, age bound x{multiplier})": [
             r
             for r in evaluation
@@ -225,19 +225,36 @@ def _pipeline_impact(worst: Rows) -> go.Figure:
     names = [r["pipeline_name"] for r in worst]
     figure = go.Figure(
         [
-            go.Bar(x=names, y=[r["pushes_lost_share"] for r in worst],
-                   name="pushes lost, guarded"),
-            go.Bar(x=names, y=[r["unguarded_pushes_lost_share"] for r in worst],
-                   name="pushes lost, unguarded"),
-            go.Scatter(x=names, y=[r["mean_deployed_model_age_hours_unpruned"] for r in worst],
-                       name="mean model age h, no pruning", mode="markers", yaxis="y2",
-                       marker={"symbol": "circle-open", "size": 10}),
-            go.Scatter(x=names, y=[r["mean_deployed_model_age_hours"] for r in worst],
-                       name="mean model age h, guarded", mode="markers", yaxis="y2",
-                       marker={"symbol": "diamond", "size": 10}),
-            go.Scatter(x=names, y=[r["unguarded_mean_deployed_model_age_hours"] for r in worst],
-                       name="mean model age h, unguarded", mode="markers", yaxis="y2",
-                       marker={"symbol": "x", "size": 10}),
+            go.Bar(x=names, y=[r["pushes_lost_share"] for r in worst], name="pushes lost, guarded"),
+            go.Bar(
+                x=names,
+                y=[r["unguarded_pushes_lost_share"] for r in worst],
+                name="pushes lost, unguarded",
+            ),
+            go.Scatter(
+                x=names,
+                y=[r["mean_deployed_model_age_hours_unpruned"] for r in worst],
+                name="mean model age h, no pruning",
+                mode="markers",
+                yaxis="y2",
+                marker={"symbol": "circle-open", "size": 10},
+            ),
+            go.Scatter(
+                x=names,
+                y=[r["mean_deployed_model_age_hours"] for r in worst],
+                name="mean model age h, guarded",
+                mode="markers",
+                yaxis="y2",
+                marker={"symbol": "diamond", "size": 10},
+            ),
+            go.Scatter(
+                x=names,
+                y=[r["unguarded_mean_deployed_model_age_hours"] for r in worst],
+                name="mean model age h, unguarded",
+                mode="markers",
+                yaxis="y2",
+                marker={"symbol": "x", "size": 10},
+            ),
         ]
     )
     figure.update_layout(
@@ -276,153 +293,170 @@ def _cadence(rows: Rows) -> go.Figure:
     return _layout(figure, "", "value")
 
 
+def _category_profile(marts: Marts) -> Rows:
+    return marts.rows("fct_operator_profile", "profile_level = 'category'", "total_cost desc")
+
+
+# The report's charts, in order: (id, section, title, how to draw it from the marts, note).
+# Each is drawn in a div with id `chart-<id>`.
+CHARTS: list[tuple[str, str, str, Callable[[Marts], go.Figure], str]] = [
+    (
+        "pipeline-lifespan",
+        "Pipelines",
+        "Pipeline lifespan",
+        lambda marts: _cdf(
+            marts.rows("rpt_fleet_distributions"), {"lifespan_days": "lifespan"}, "days"
+        ),
+        "",
+    ),
+    (
+        "models-per-pipeline",
+        "Pipelines",
+        "Models trained per pipeline",
+        lambda marts: _cdf(
+            marts.rows("rpt_fleet_distributions"),
+            {"models_trained": "models trained", "push_count": "models pushed"},
+            "models",
+        ),
+        "",
+    ),
+    (
+        "training-cadence",
+        "Pipelines",
+        "Training cadence",
+        lambda marts: _cdf(
+            marts.rows("rpt_fleet_distributions"),
+            {"training_gap_hours": "between trainings", "push_gap_hours": "between pushes"},
+            "hours",
+        ),
+        "Gaps between consecutive trainings and consecutive pushes of one pipeline.",
+    ),
+    (
+        "graphlet-size",
+        "Graphlets",
+        "Graphlet size",
+        lambda marts: _cdf(
+            marts.rows("rpt_graphlet_profile"),
+            {"node_count": "nodes", "execution_count": "executions", "depth": "depth (hops)"},
+            "count",
+        ),
+        "",
+    ),
+    (
+        "span-overlap",
+        "Graphlets",
+        "Span overlap with the previous graphlet",
+        lambda marts: _cdf(
+            marts.rows("rpt_graphlet_profile"),
+            {"span_overlap": "span overlap"},
+            "share of spans also read",
+        ),
+        "Share of a graphlet's data spans its pipeline's previous graphlet also read.",
+    ),
+    (
+        "outcome-mix",
+        "Graphlets",
+        "Outcome mix",
+        lambda marts: _shares(
+            marts.rows("rpt_graphlet_profile"),
+            "outcome",
+            "outcome",
+            [
+                "pushed",
+                "blessed_not_pushed",
+                "not_blessed",
+                "no_evaluation",
+                "training_failed",
+                "pending",
+            ],
+        ),
+        "",
+    ),
+    (
+        "cost-share-by-category",
+        "Operators",
+        "Cost share by operator category",
+        lambda marts: _shares(
+            [
+                {
+                    "metric": "c",
+                    "bucket": r["profile_value"],
+                    "value": r["cost_share"] or 0.0,
+                    "observation_count": r["run_count"],
+                }
+                for r in _category_profile(marts)
+            ],
+            "c",
+            "operator category",
+        ),
+        "",
+    ),
+    (
+        "waste-by-category",
+        "Waste",
+        "Cost by waste status and operator category",
+        lambda marts: _waste_bars(
+            sorted(
+                (r for r in marts.rows("rpt_waste_breakdown") if r["breakdown"] == "category"),
+                key=lambda r: -r["total_cost"],
+            ),
+            "operator category",
+        ),
+        "",
+    ),
+    (
+        "waste-by-month",
+        "Waste",
+        "Cost by waste status and month",
+        lambda marts: _waste_bars(
+            sorted(
+                (r for r in marts.rows("rpt_waste_breakdown") if r["breakdown"] == "month"),
+                key=lambda r: r["breakdown_value"],
+            ),
+            "month",
+        ),
+        "",
+    ),
+    (
+        "pruning-tradeoff",
+        "Pruning",
+        "Pruning trade-off (evaluation period)",
+        lambda marts: _tradeoff(
+            marts.rows("rpt_pruning_tradeoff", "period = 'evaluation'", "policy, threshold"),
+            marts.rows("rpt_pruning_headline"),
+        ),
+        "Each point of a line is one threshold of the learned policy; diamonds are baselines.",
+    ),
+    (
+        "pruning-pipelines",
+        "Pruning",
+        "The ten pipelines pruning hurts most (evaluation period)",
+        lambda marts: _pipeline_impact(
+            marts.rows("rpt_pruning_pipeline_impact", "impact_rank <= 10", "impact_rank")
+        ),
+        "Worst first by share of pushes lost under the headline (guarded) policy "
+        "(marts.rpt_pruning_pipeline_impact); the unguarded policy beside it.",
+    ),
+    (
+        "pruning-cadence",
+        "Pruning",
+        "Deployment cadence with and without pruning",
+        lambda marts: _cadence(marts.rows("rpt_pruning_headline")),
+        "At the threshold chosen on the training period (marts.rpt_pruning_headline).",
+    ),
+]
+
+
+def chart_ids() -> list[str]:
+    """Ids of the report's charts (each drawn in a div with id `chart-<id>`)."""
+    return [chart_id for chart_id, *_ in CHARTS]
+
+
 def _charts(marts: Marts) -> list[Chart]:
-    distributions = marts.rows("rpt_fleet_distributions")
-    profile = marts.rows("rpt_graphlet_profile")
-    categories = marts.rows("fct_operator_profile", "profile_level = 'category'", "total_cost desc")
-    waste = marts.rows("rpt_waste_breakdown")
-    makers: list[tuple[str, str, str, Callable[[], go.Figure], str]] = [
-        (
-            "pipeline-lifespan",
-            "Pipelines",
-            "Pipeline lifespan",
-            lambda: _cdf(distributions, {"lifespan_days": "lifespan"}, "days"),
-            "",
-        ),
-        (
-            "models-per-pipeline",
-            "Pipelines",
-            "Models trained per pipeline",
-            lambda: _cdf(
-                distributions,
-                {"models_trained": "models trained", "push_count": "models pushed"},
-                "models",
-            ),
-            "",
-        ),
-        (
-            "training-cadence",
-            "Pipelines",
-            "Training cadence",
-            lambda: _cdf(
-                distributions,
-                {"training_gap_hours": "between trainings", "push_gap_hours": "between pushes"},
-                "hours",
-            ),
-            "Gaps between consecutive trainings and consecutive pushes of one pipeline.",
-        ),
-        (
-            "graphlet-size",
-            "Graphlets",
-            "Graphlet size",
-            lambda: _cdf(
-                profile,
-                {"node_count": "nodes", "execution_count": "executions", "depth": "depth (hops)"},
-                "count",
-            ),
-            "",
-        ),
-        (
-            "span-overlap",
-            "Graphlets",
-            "Span overlap with the previous graphlet",
-            lambda: _cdf(profile, {"span_overlap": "span overlap"}, "share of spans also read"),
-            "Share of a graphlet's data spans its pipeline's previous graphlet also read.",
-        ),
-        (
-            "outcome-mix",
-            "Graphlets",
-            "Outcome mix",
-            lambda: _shares(
-                profile,
-                "outcome",
-                "outcome",
-                [
-                    "pushed",
-                    "blessed_not_pushed",
-                    "not_blessed",
-                    "no_evaluation",
-                    "training_failed",
-                    "pending",
-                ],
-            ),
-            "",
-        ),
-        (
-            "cost-share-by-category",
-            "Operators",
-            "Cost share by operator category",
-            lambda: _shares(
-                [
-                    {
-                        "metric": "c",
-                        "bucket": r["profile_value"],
-                        "value": r["cost_share"] or 0.0,
-                        "observation_count": r["run_count"],
-                    }
-                    for r in categories
-                ],
-                "c",
-                "operator category",
-            ),
-            "",
-        ),
-        (
-            "waste-by-category",
-            "Waste",
-            "Cost by waste status and operator category",
-            lambda: _waste_bars(
-                sorted(
-                    (r for r in waste if r["breakdown"] == "category"),
-                    key=lambda r: -r["total_cost"],
-                ),
-                "operator category",
-            ),
-            "",
-        ),
-        (
-            "waste-by-month",
-            "Waste",
-            "Cost by waste status and month",
-            lambda: _waste_bars(
-                sorted(
-                    (r for r in waste if r["breakdown"] == "month"),
-                    key=lambda r: r["breakdown_value"],
-                ),
-                "month",
-            ),
-            "",
-        ),
-        (
-            "pruning-tradeoff",
-            "Pruning",
-            "Pruning trade-off (evaluation period)",
-            lambda: _tradeoff(
-                marts.rows("rpt_pruning_tradeoff", "period = 'evaluation'", "policy, threshold"),
-                marts.rows("rpt_pruning_headline"),
-            ),
-            "Each point of a line is one threshold of the learned policy; "
-            "diamonds are baselines.",
-        ),
-        (
-            "pruning-pipelines",
-            "Pruning",
-            "The ten pipelines pruning hurts most (evaluation period)",
-            lambda: _pipeline_impact(
-                marts.rows("rpt_pruning_pipeline_impact", "impact_rank <= 10", "impact_rank")
-            ),
-            "Worst first by share of pushes lost under the headline (guarded) policy "
-            "(marts.rpt_pruning_pipeline_impact); the unguarded policy beside it.",
-        ),
-        (
-            "pruning-cadence",
-            "Pruning",
-            "Deployment cadence with and without pruning",
-            lambda: _cadence(marts.rows("rpt_pruning_headline")),
-            "At the threshold chosen on the training period (marts.rpt_pruning_headline).",
-        ),
+    return [
+        Chart(chart_id, section, title, draw(marts), note)
+        for chart_id, section, title, draw, note in CHARTS
     ]
-    return [Chart(cid, section, title, make(), note) for cid, section, title, make, note in makers]
 
 
 def _format(value: Any) -> str:
@@ -460,7 +494,8 @@ def render_report(data: DataDir) -> str:
         "</head><body>",
         "<h1>graphlets fleet report</h1>",
         f"<p class='note'>From {html.escape(str(data.warehouse))}; "
-        "every figure is drawn from a mart in schema <code>marts</code>.</p>",
+        "every figure is drawn from a mart in schema <code>marts</code>: "
+        f"<span id='marts-read'>{', '.join(sorted(marts.read))}</span>.</p>",
         "<h2>Fleet summary</h2>",
         _summary_table(summary),
     ]
@@ -484,24 +519,6 @@ def render_report(data: DataDir) -> str:
         parts.append("</div>")
     parts.append("<pre id='report-errors' data-error-count='-1'></pre></body></html>")
     return "\n".join(parts)
-
-
-def chart_ids() -> list[str]:
-    """Ids of the report's charts (each drawn in a div with id `chart-<id>`)."""
-    return [
-        "pipeline-lifespan",
-        "models-per-pipeline",
-        "training-cadence",
-        "graphlet-size",
-        "span-overlap",
-        "outcome-mix",
-        "cost-share-by-category",
-        "waste-by-category",
-        "waste-by-month",
-        "pruning-tradeoff",
-        "pruning-pipelines",
-        "pruning-cadence",
-    ]
 
 
 def write_report(data: DataDir, out: Path | None = None) -> Path:

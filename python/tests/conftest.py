@@ -56,3 +56,10 @@ def warehouse(fixture_data: DataDir):
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     for line in config.stash.get(SUMMARY_LINES, []):
         terminalreporter.write_line(line)
+
+
+def exposure_marts(data: DataDir, exposure: str) -> set[str]:
+    """The marts an exposure of the built project declares it depends on."""
+    manifest = json.loads((data.root / "target" / "manifest.json").read_text())
+    nodes = manifest["exposures"][f"exposure.graphlets.{exposure}"]["depends_on"]["nodes"]
+    return {node.rsplit(".", 1)[-1] for node in nodes}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import exposure_marts
 from typer.testing import CliRunner
 
 from graphlets.cli import app
@@ -46,3 +47,10 @@ def test_export_command_default_dir(fixture_data: DataDir) -> None:
 def test_export_rejects_unknown_format(fixture_data: DataDir) -> None:
     with pytest.raises(ValueError, match="unsupported"):
         export_marts(fixture_data, "xlsx")
+
+
+def test_the_export_exposure_lists_every_mart_export_writes(
+    fixture_data: DataDir, tmp_path: Path
+) -> None:
+    files = export_marts(fixture_data, "parquet", tmp_path / "export")
+    assert exposure_marts(fixture_data, "parquet_export") == {f.stem for f in files}

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import exposure_marts
 
 from graphlets.paths import DataDir
 from graphlets.report import chart_ids, write_report
@@ -102,3 +103,11 @@ def test_report_screenshot(report: Path, tmp_path: Path) -> None:
 def test_report_default_path(fixture_data: DataDir) -> None:
     assert write_report(fixture_data) == fixture_data.report
     assert fixture_data.report.stat().st_size > 1_000_000  # plotly.js is inside
+
+
+def test_the_report_exposure_lists_the_marts_the_report_reads(
+    report: Path, fixture_data: DataDir
+) -> None:
+    read = re.search(r"<span id='marts-read'>([^<]*)</span>", report.read_text())
+    assert read, "the report does not say which marts it read"
+    assert set(read.group(1).split(", ")) == exposure_marts(fixture_data, "fleet_report")
