@@ -16,7 +16,8 @@ from rich.console import Console
 from graphlets import __version__, dbt_vars, rawlayer
 from graphlets import ingest as ingest_lib
 from graphlets.dbt_runner import BuildError
-from graphlets.lock import DataDirBusy, DataDirNotWritable, data_dir_lock
+from graphlets.errors import GraphletsError
+from graphlets.lock import data_dir_lock
 from graphlets.paths import BUNDLED_STORE, DataDir
 from graphlets.warehouse import remove_leftovers
 
@@ -86,7 +87,7 @@ def _writing(data: DataDir, command: str, unchanged: str) -> Iterator[None]:
             rawlayer.recover(data.raw)
             remove_leftovers(data)
             yield
-    except (DataDirBusy, DataDirNotWritable) as error:
+    except GraphletsError as error:
         _fail(str(error))
     except KeyboardInterrupt:
         _fail(f"{command} interrupted; {unchanged}", code=130)
@@ -116,12 +117,9 @@ def _ingest(data_dir: Path | None, load: Loader) -> None:
         _writing(data, "ingest", "the previous raw layer is unchanged"),
         console.status("loading") as status,
     ):
-        try:
-            summary = load(
-                data.raw, lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)")
-            )
-        except ingest_lib.IngestError as error:
-            _fail(str(error))
+        summary = load(
+            data.raw, lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)")
+        )
     _report_ingest(summary, time.perf_counter() - started)
 
 
@@ -240,7 +238,7 @@ def _simulate_into(run_simulation: Any, target: Path, preset: str, pipelines: in
                 fmt=fmt,
                 progress=lambda message: status.update(message),
             )
-        except ValueError as error:
+        except GraphletsError as error:
             _fail(str(error))
 
 
@@ -356,13 +354,13 @@ def report(
     data_dir: DataDirOption = None,
 ) -> None:
     """Write the fleet report: one self-contained HTML file drawn from the marts."""
-    from graphlets.report import MissingMartError, write_report
+    from graphlets.report import write_report
 
     data = DataDir.resolve(data_dir)
     _refuse_stale(data)
     try:
         console.print(f"report -> {write_report(data, out)}")
-    except MissingMartError as error:
+    except GraphletsError as error:
         _fail(str(error))
     except OSError as error:
         _fail(f"cannot write the report: {error.filename}: {error.strerror}")
@@ -380,7 +378,7 @@ def export(
     _refuse_stale(data)
     try:
         files = export_marts(data, fmt)
-    except (ValueError, FileNotFoundError) as error:
+    except GraphletsError as error:
         _fail(str(error))
     except OSError as error:
         _fail(f"cannot write the export: {error.filename}: {error.strerror}")

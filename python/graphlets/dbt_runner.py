@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from graphlets.errors import GraphletsError
 from graphlets.interrupts import noticing_interrupts
 from graphlets.paths import DATA_DIR_ENV, PROJECT_DIR, DataDir
 
@@ -21,7 +22,7 @@ WAREHOUSE_ENV = "GRAPHLETS_WAREHOUSE"
 NodeCallback = Callable[[str, str, str, float], None]
 
 
-class BuildError(RuntimeError):
+class BuildError(GraphletsError):
     """dbt failed; the message lists what failed and why."""
 
 

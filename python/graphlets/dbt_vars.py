@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
+from graphlets.errors import GraphletsError
 from graphlets.paths import PROJECT_DIR
 
 
-class VarError(ValueError):
+class VarError(GraphletsError):
     """A var that dbt must not see: unknown, or of the wrong type."""
 
 

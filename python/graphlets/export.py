@@ -6,9 +6,14 @@ from pathlib import Path
 
 import duckdb
 
+from graphlets.errors import GraphletsError
 from graphlets.paths import DataDir
 
 FORMATS = ("parquet",)
+
+
+class ExportError(GraphletsError):
+    """The marts cannot be exported: an unknown format or no warehouse."""
 
 
 def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -25,13 +30,13 @@ def export_marts(data: DataDir, fmt: str = "parquet", out: Path | None = None) -
     """Write every table of schema `marts` to `out` (default `data.export`) as one file
     per mart; return the files written."""
     if fmt not in FORMATS:
-        raise ValueError(f"unsupported export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ExportError(f"unsupported export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if not data.warehouse.is_file():
-        raise FileNotFoundError(f"no warehouse at {data.warehouse}: run `graphlets build` first")
+        raise ExportError(f"no warehouse at {data.warehouse}: run `graphlets build` first")
     target = (out or data.export).expanduser().resolve()
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+    with data.read_warehouse() as con:
         for name in mart_names(con):
             path = target / f"{name}.{fmt}"
             literal = str(path).replace("'", "''")

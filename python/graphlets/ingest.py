@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from graphlets import mlmd_schema, rawlayer, readers, store_url
+from graphlets.errors import GraphletsError
 from graphlets.mlmd_schema import arrow_schema
 
 Progress = Callable[[str, int], None]
@@ -30,7 +31,7 @@ Progress = Callable[[str, int], None]
 REQUIRED_TABLES = ("Type", "Artifact", "Execution", "Event", "EventPath")
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds
 
-class IngestError(ValueError):
+class IngestError(GraphletsError):
     """A store or export that cannot be loaded; the message says exactly what is wrong."""
 
 

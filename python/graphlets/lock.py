@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from graphlets.errors import GraphletsError
 
-class DataDirBusy(RuntimeError):
+
+class DataDirBusy(GraphletsError):
     """Another graphlets command is writing to the data directory."""
 
 
-class DataDirNotWritable(RuntimeError):
+class DataDirNotWritable(GraphletsError):
     """The data directory cannot be written (read-only, no permission)."""
 
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 DATA_DIR_ENV = "GRAPHLETS_DATA_DIR"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BUNDLED_STORE = Path(__file__).resolve().parent / "data" / "tfx_small.sqlite"
@@ -28,6 +30,11 @@ class DataDir:
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    def read_warehouse(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the warehouse: what report, export and the
+        summaries read through (a reader never blocks a build, see docs/bi.md)."""
+        return duckdb.connect(str(self.warehouse), read_only=True)
 
     @property
     def export(self) -> Path:

@@ -26,13 +26,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphlets import mlmd_schema
+from graphlets.errors import GraphletsError
 from graphlets.store_url import StoreUrl
 
 BATCH_ROWS = 100_000
 _MLMD_NAMES = {table.lower(): table for table in mlmd_schema.TABLES}
 
 
-class ReaderError(Exception):
+class ReaderError(GraphletsError):
     """The store cannot be reached or read; one line saying why (never the password)."""
 
 

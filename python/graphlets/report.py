@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import plotly.graph_objects as go
 
+from graphlets.errors import GraphletsError
 from graphlets.export import mart_names
 from graphlets.paths import DataDir
 
@@ -56,7 +57,7 @@ class Chart:
     note: str = ""
 
 
-class MissingMartError(RuntimeError):
+class MissingMartError(GraphletsError):
     """The warehouse lacks a mart the report draws from (a partial build)."""
 
 
@@ -482,7 +483,7 @@ def _summary_table(summary: Rows) -> str:
 
 def render_report(data: DataDir) -> str:
     """The report's HTML, from the warehouse in `data`."""
-    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+    with data.read_warehouse() as con:
         marts = Marts(con)
         summary = marts.rows("rpt_fleet_summary")
         charts = _charts(marts)

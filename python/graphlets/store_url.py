@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from graphlets.errors import GraphletsError
+
 PASSWORD_ENV = "GRAPHLETS_MLMD_PASSWORD"
 DEFAULT_PORTS = {"mysql": 3306, "postgresql": 5432}
 _SCHEMES = {"mysql": "mysql", "mariadb": "mysql", "postgresql": "postgresql",
             "postgres": "postgresql"}
 
 
-class StoreUrlError(ValueError):
+class StoreUrlError(GraphletsError):
     """A store location that cannot be understood; the message says why."""
 
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import duckdb
 from rich.console import Console
 from rich.table import Table
 
 from graphlets.paths import DataDir
 
 
-def connect(data: DataDir) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(data.warehouse), read_only=True)
-
-
 def print_quarantine_line(console: Console, data: DataDir) -> None:
     """One line: how many raw rows were set aside, and why."""
-    with connect(data) as con:
+    with data.read_warehouse() as con:
         rows = con.execute(
             "select source_table, quarantine_reason, count(*) from marts.fct_quarantined_rows "
             "group by all order by 3 desc, 1, 2"
@@ -50,7 +45,7 @@ HEADLINES: list[tuple[str, str, str]] = [
 
 def print_summary(console: Console, data: DataDir) -> None:
     """Headline numbers from marts.rpt_fleet_summary, and the marts' row counts."""
-    with connect(data) as con:
+    with data.read_warehouse() as con:
         cursor = con.execute("select * from marts.rpt_fleet_summary")
         names = [d[0] for d in cursor.description]
         row = dict(zip(names, cursor.fetchone() or [None] * len(names), strict=True))

@@ -10,7 +10,7 @@ from conftest import exposure_marts
 from typer.testing import CliRunner
 
 from graphlets.cli import app
-from graphlets.export import export_marts
+from graphlets.export import ExportError, export_marts
 from graphlets.paths import DataDir
 
 
@@ -45,7 +45,7 @@ def test_export_command_default_dir(fixture_data: DataDir) -> None:
 
 
 def test_export_rejects_unknown_format(fixture_data: DataDir) -> None:
-    with pytest.raises(ValueError, match="unsupported"):
+    with pytest.raises(ExportError, match="unsupported"):
         export_marts(fixture_data, "xlsx")
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 from ..mlmd_schema import TABLES
 from .components import CACHED, COMPLETE, EXGEN, FAILED, TRAINER
 from .fleet import TEMPLATES, Fleet, plan_fleet
-from .presets import DAY_MS, PRESETS, WINDOW_START_MS, Preset, resolve
+from .presets import DAY_MS, PRESETS, WINDOW_START_MS, Preset, SimulationError, resolve
 from .runs import Runs, simulate_runs
 from .tables import Sink, build_tables
 from .writers import ParquetWriter, SqliteWriter, write_parquet_table
@@ -61,7 +61,7 @@ def simulate(out: Path, *, preset: str = "small", pipelines: int | None = None,
     """Simulate a fleet and write it: fmt="parquet" -> `out` is the raw directory (15
     Parquet files); fmt="sqlite" -> `out` is an MLMD SQLite file. Same seed, same bytes."""
     if fmt not in ("parquet", "sqlite"):
-        raise ValueError(f"unknown format {fmt!r}; use parquet or sqlite")
+        raise SimulationError(f"unknown format {fmt!r}; use parquet or sqlite")
     say = progress or (lambda _msg: None)
     began = time.perf_counter()
     chosen = resolve(preset, pipelines, days)

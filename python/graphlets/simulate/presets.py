@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..errors import GraphletsError
+
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
 # The window starts on a Monday, like the study's four months of 2020/21 would; any fixed
 # instant works, it only has to be the same for every seed.
 WINDOW_START_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
+
+
+class SimulationError(GraphletsError):
+    """A fleet the simulator cannot make: an unknown preset or format, a bad size."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +47,14 @@ PRESETS: dict[str, Preset] = {
 
 def resolve(preset: str, pipelines: int | None, days: int | None) -> Preset:
     if preset not in PRESETS:
-        raise ValueError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
+        raise SimulationError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
     chosen = PRESETS[preset]
     if pipelines is not None:
         if pipelines < 1:
-            raise ValueError("--pipelines must be at least 1")
+            raise SimulationError("--pipelines must be at least 1")
         chosen = replace(chosen, pipelines=pipelines)
     if days is not None:
         if days < 1:
-            raise ValueError("--days must be at least 1")
+            raise SimulationError("--days must be at least 1")
         chosen = replace(chosen, days=days)
     return chosen
