@@ -1,4 +1,4 @@
-{#- Engine-specific helpers for the waste-cause and pruning models (spec sections 3 and 4). -#}
+{#- Engine-specific helpers for the waste-cause and pruning models (definitions §3 and §4). -#}
 
 {#- percentile_cont lives in percentiles.sql (shared with the fleet marts). -#}
 

@@ -1,4 +1,4 @@
-{#- Time travel (spec section 6): the `as_of` var as epoch milliseconds, or nothing. -#}
+{#- Time travel (definitions §6): the `as_of` var as epoch milliseconds, or nothing. -#}
 
 {% macro as_of_ms() -%}
     {%- set as_of = var('as_of', none) -%}

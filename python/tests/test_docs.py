@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 from graphlets.dbt_runner import run_dbt
+from graphlets.paths import PROJECT_DIR
 
 
 def test_docs_generate_offline_and_everything_is_documented(fixture_data):
@@ -63,3 +66,13 @@ def test_every_macro_and_its_arguments_are_documented(fixture_data):
         if list(documented) != expected or not all(documented.values()):
             problems.append(f"{macro['name']}: arguments {expected}, documented {documented}")
     assert problems == []
+
+
+def test_model_property_files_are_in_the_house_yaml_style():
+    """`scripts/format_model_yaml.py` rewrites them; nothing may be left to rewrite."""
+    checked = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "format_model_yaml.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout

@@ -1,4 +1,4 @@
-"""Fleet characterization marts (spec section 5) against answers computed by hand from
+"""Fleet characterization marts (definitions §5) against answers computed by hand from
 the fixture's truth file (tfx_small.truth.json), never from the marts themselves."""
 
 from __future__ import annotations

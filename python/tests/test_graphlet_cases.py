@@ -1,8 +1,8 @@
-"""The hard cases of spec section 2, each a hand-made pipeline in one combined store.
+"""The hard cases of definitions §2, each a hand-made pipeline in one combined store.
 
 One `dbt build` covers every case in `main` (each case is its own pipeline, so cases do
 not interact); the cycle and depth cases live in a second small store built with a small
-`max_depth`. Every expectation below is written out by hand from the spec.
+`max_depth`. Every expectation below is written out by hand from the definitions.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The pruning predictor (spec section 4): no leak into the features, the backtest's
+"""The pruning predictor (definitions §4): no leak into the features, the backtest's
 tradeoff table, and the headline on the simulator's small fleet."""
 
 from __future__ import annotations

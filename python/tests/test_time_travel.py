@@ -1,4 +1,4 @@
-"""Time travel (spec section 6): the marts built with `as_of` equal the marts built from
+"""Time travel (definitions §6): the marts built with `as_of` equal the marts built from
 a store cut at that instant (rows created at or before it kept; executions updated after
 it read as RUNNING with last_update = the instant, the documented reading)."""
 

@@ -1,5 +1,5 @@
 """rpt_waste_causes on the fixture store, against shares computed by hand from the
-truth file (spec section 3)."""
+truth file (definitions §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-{#- Cost of every execution (spec section 1): zero for CACHED and bookkeeping work;
+{#- Cost of every execution (definitions §1): zero for CACHED and bookkeeping work;
     else the first `cost_properties` entry holding a number (typed before custom);
     else its duration in seconds, a RUNNING or NEW one running up to the latest time
     the store knows (or `as_of`, if earlier). -#}

@@ -1,4 +1,4 @@
-{#- One graphlet per training execution that is not a cache hit (spec section 2), with
+{#- One graphlet per training execution that is not a cache hit (definitions §2), with
     its neighbours in the pipeline: the graphlets before and after it by start time,
     then id (the order "previous graphlet" and "a later graphlet" refer to). -#}
 with

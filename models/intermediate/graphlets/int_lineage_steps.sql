@@ -1,7 +1,7 @@
 {#- The steps a graphlet traversal may take, narrow and keyed by integer node keys.
     Upstream: execution -> input artifact -> its producer (never a re-emitter).
     Downstream: artifact -> consuming execution -> all its outputs.
-    Within the boundary (spec section 2): no input event whose keys are all boundary
+    Within the boundary (definitions §2): no input event whose keys are all boundary
     keys, no training execution entered (CACHED ones included), and no artifact a
     training execution produced, except the root trainer's own outputs downstream
     (`trainer_producer_id` lets the traversal allow exactly those). -#}

@@ -1,4 +1,4 @@
-{#- Side branches S(T) (spec section 2): executions in no graphlet's upstream or
+{#- Side branches S(T) (definitions §2): executions in no graphlet's upstream or
     downstream and not trainers, all of whose input artifacts are members of one
     graphlet, with their outputs. With run contexts an execution joins every
     qualifying trainer of its own run (one with no inputs qualifies for all of

@@ -1,6 +1,6 @@
 {#- For every graphlet, what its pipeline's history looked like at its decision point:
     only graphlets of the same pipeline whose `finished_at` is earlier than this one's
-    `decided_at` count (spec section 4). A graphlet still running then, or one that
+    `decided_at` count (definitions §4). A graphlet still running then, or one that
     started earlier but finished later, is unknown at the decision and left out; so is
     everything about this graphlet after its data-side work.
 

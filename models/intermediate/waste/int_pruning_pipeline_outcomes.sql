@@ -1,5 +1,5 @@
-{#- What each policy configuration does to each pipeline in each period (spec section
-    4): graphlets pruned, prunable wasted cost and its avoided part, pushes and lost
+{#- What each policy configuration does to each pipeline in each period (definitions
+    §4): graphlets pruned, prunable wasted cost and its avoided part, pushes and lost
     pushes (pending graphlets left out), and the deployed model's age.
 
     A pipeline is active in a period from its first decision to its last activity,

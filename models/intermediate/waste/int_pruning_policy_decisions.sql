@@ -1,4 +1,4 @@
-{#- Every policy's decision on every graphlet (spec section 4), one row per policy,
+{#- Every policy's decision on every graphlet (definitions §4), one row per policy,
     configuration and graphlet, pending graphlets included (a policy decides on them
     too; the figures leave them out):
     - model: prune when `predicted_push_probability < threshold` (0.00..1.00 by 0.02);

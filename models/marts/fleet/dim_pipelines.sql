@@ -1,6 +1,6 @@
 {#- One row per pipeline: when it was active, how often it trained and pushed, what it
     cost and wasted, and its model type and feature count where the store records them
-    (spec section 5). -#}
+    (definitions §5). -#}
 {%- set model_type_properties = var('model_type_properties') -%}
 {%- set feature_count_properties = var('feature_count_properties') -%}
 with

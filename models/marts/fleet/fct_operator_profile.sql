@@ -1,4 +1,4 @@
-{#- Operators (spec section 5): per operator category and per execution type, how
+{#- Operators (definitions §5): per operator category and per execution type, how
     often they ran, hit the cache, failed, what they cost and wasted. -#}
 with
 

@@ -1,4 +1,4 @@
-{#- Training cadence (spec section 5): one row per training (every graphlet, at its
+{#- Training cadence (definitions §5): one row per training (every graphlet, at its
     trainer's start) and one per push (every pushed graphlet, when its deployment
     finished), each with the gap since the pipeline's previous one of the same kind. -#}
 with

@@ -1,4 +1,4 @@
-{#- Pipelines and training cadence (spec section 5) as distributions a BI tool can
+{#- Pipelines and training cadence (definitions §5) as distributions a BI tool can
     draw: quantiles (p00..p100, linear interpolation) over pipelines, or over the gaps
     between consecutive trainings and consecutive pushes of one pipeline. -#}
 with

@@ -1,4 +1,4 @@
-{#- One row of headline numbers for the whole fleet (spec section 5). -#}
+{#- One row of headline numbers for the whole fleet (definitions §5). -#}
 {%- set as_of = var('as_of', none) -%}
 with
 

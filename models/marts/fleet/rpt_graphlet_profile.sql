@@ -1,4 +1,4 @@
-{#- Graphlets (spec section 5) as distributions a BI tool can draw: quantiles
+{#- Graphlets (definitions §5) as distributions a BI tool can draw: quantiles
     (p00..p100, linear interpolation) of numeric attributes, and shares of graphlets or
     of member work for categorical ones. -#}
 with

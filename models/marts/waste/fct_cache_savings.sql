@@ -1,4 +1,4 @@
-{#- Cache savings (spec section 3): each CACHED execution with the cost its original
+{#- Cache savings (definitions §3): each CACHED execution with the cost its original
     paid: the producer of the artifacts it re-emitted (TFX hands on the newest successful
     execution's outputs, which after a recomputation is not the first under the key);
     for a hit with no outputs, the first COMPLETE execution under the same cache key. -#}

@@ -1,7 +1,7 @@
 {#- One row per graphlet: what was known at its decision point (`decided_at`), the
     features the pruning model reads, and, apart, the label. Only the graphlet's own
     data-side members (ingestion, data_analysis, data_validation) and graphlets of the
-    same pipeline that finished before `decided_at` feed the features (spec section 4);
+    same pipeline that finished before `decided_at` feed the features (definitions §4);
     a test rebuilds the store cut at decision points and finds the same rows. -#}
 with
 

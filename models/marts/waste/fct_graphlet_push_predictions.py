@@ -1,5 +1,5 @@
 """Predicted chance that each graphlet pushes a model, from what was known at its
-decision point (spec section 4).
+decision point (definitions §4).
 
 A scikit-learn HistGradientBoostingClassifier (fixed random_state, so the same warehouse
 gives the same predictions) reads `fct_graphlet_features` and learns `is_pushed` from the

@@ -1,4 +1,4 @@
-{#- Recomputation (spec section 3): two or more COMPLETE, non-bookkeeping executions
+{#- Recomputation (definitions §3): two or more COMPLETE, non-bookkeeping executions
     that computed the same thing; every one after the first (start time, then id)
     is recomputed cost. The key is the `execution_cache` context; without one, the
     execution type, the set of input artifacts and the properties other than cost

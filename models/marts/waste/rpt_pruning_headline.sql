@@ -1,4 +1,4 @@
-{#- The pruning headline (spec section 4), one row: the guarded policy's configuration
+{#- The pruning headline (definitions §4), one row: the guarded policy's configuration
     chosen on the training period alone (int_pruning_chosen_policies: the most prunable
     waste avoided within every constraint), then its figures on the evaluation period,
     each constraint with its limit, its measured value and whether it is met; beside it

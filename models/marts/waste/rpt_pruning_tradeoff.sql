@@ -1,4 +1,4 @@
-{#- What pruning would have saved and cost (spec section 4), per policy, configuration
+{#- What pruning would have saved and cost (definitions §4), per policy, configuration
     and period, summed over the pipelines of int_pruning_pipeline_outcomes (policies in
     int_pruning_policy_decisions: model, guarded_model, never_prune, previous_not_pushed,
     oracle). Pending graphlets are left out of every figure.

@@ -1,4 +1,4 @@
-{#- Why graphlets push nothing (spec section 3): for every cause signal and value, its
+{#- Why graphlets push nothing (definitions §3): for every cause signal and value, its
     share among graphlets that pushed and among those that did not (pending graphlets
     left out; a graphlet whose signal cannot be told, null, is left out of that signal's
     counts), and its lift: share among not pushed over share among pushed. A lift above
