@@ -206,8 +206,9 @@ def child_python(data_dir: Path, out: Path) -> None:
         wall = time.perf_counter() - started
         peak = peak_rss_mb()  # before the comparison below loads the SQL answer
         sql = con.execute(
-            "select graphlet_id, mlmd_id * 2 + (node_kind = 'execution')::int, role "
-            "from marts.fct_graphlet_members where role in ('trainer', 'upstream', 'downstream')"
+            "select graphlet_id, mlmd_id * 2 + (node_kind = 'execution')::int, member_role "
+            "from marts.fct_graphlet_members "
+            "where member_role in ('trainer', 'upstream', 'downstream')"
         ).fetchall()
     sql_roles: dict[tuple[int, int], str] = {(g, n): role for g, n, role in sql}
     py_roles = {(g, n): role for g, roles in membership.items() for n, role in roles.items()}

@@ -191,7 +191,7 @@ def test_a_cost_property_holding_text_is_set_aside_not_skipped(messy) -> None:
 def test_good_rows_still_make_a_graphlet(messy) -> None:
     con, c, _, _ = messy
     rows = set(con.execute(
-        "select role, node_id from marts.fct_graphlet_members where graphlet_id = ?", [c.tr]
+        "select member_role, node_id from marts.fct_graphlet_members where graphlet_id = ?", [c.tr]
     ).fetchall())
     assert rows == {
         ("trainer", f"execution:{c.tr}"),

@@ -472,7 +472,7 @@ def deep(deep_store: tuple[NS, DataDir]) -> Iterator[tuple[Any, NS]]:
 
 def members(con: Any, graphlet_id: int) -> dict[str, set[str]]:
     rows = con.execute(
-        "select role, node_id from marts.fct_graphlet_members where graphlet_id = ?",
+        "select member_role, node_id from marts.fct_graphlet_members where graphlet_id = ?",
         [graphlet_id],
     ).fetchall()
     assert len(rows) == len(set(rows)), f"duplicate member rows in graphlet {graphlet_id}"

@@ -8,7 +8,9 @@ from conftest import STORE, build
 from graphlets.ingest import ingest_sqlite
 from graphlets.paths import DataDir
 
-MEMBERS = "select graphlet_id, node_id, role, depth from marts.fct_graphlet_members order by all"
+MEMBERS = (
+    "select graphlet_id, node_id, member_role, depth from marts.fct_graphlet_members order by all"
+)
 
 
 def test_unrolled_traversal_gives_the_same_graphlets(tmp_path, fixture_data):

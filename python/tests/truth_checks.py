@@ -16,7 +16,7 @@ TOLERANCE = 0.01  # the truth file rounds costs to three decimals
 
 def check_graphlet_members(warehouse: duckdb.DuckDBPyConnection, truth: Truth) -> None:
     rows = warehouse.execute(
-        "select graphlet_id, node_kind, mlmd_id, role from marts.fct_graphlet_members"
+        "select graphlet_id, node_kind, mlmd_id, member_role from marts.fct_graphlet_members"
     ).fetchall()
     members: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for graphlet_id, kind, mlmd_id, role in rows:

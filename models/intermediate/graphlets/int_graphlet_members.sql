@@ -21,7 +21,7 @@ final as (
         node_key,
         {{ graphlets.node_kind_of('node_key') }} as node_kind,
         {{ graphlets.mlmd_id_of('node_key') }} as mlmd_id,
-        role,
+        member_role,
         min_depth,
         max_depth
     from unioned

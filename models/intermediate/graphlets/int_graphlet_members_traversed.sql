@@ -15,7 +15,7 @@ final as (
             when node_key = {{ graphlets.node_key('execution', 'graphlet_id') }} then 'trainer'
             when bool_or(is_upstream) then 'upstream'
             else 'downstream'
-        end as role,
+        end as member_role,
         min(depth) as min_depth,
         max(depth) as max_depth
     from reached

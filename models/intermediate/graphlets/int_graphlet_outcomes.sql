@@ -7,7 +7,7 @@ trainers as (
 
 downstream as (
     select * from {{ ref('int_graphlet_members') }}
-    where role = 'downstream'
+    where member_role = 'downstream'
 ),
 
 downstream_executions as (

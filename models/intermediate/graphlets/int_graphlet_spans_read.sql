@@ -4,7 +4,7 @@ with
 
 members as (
     select * from {{ ref('int_graphlet_members') }}
-    where role = 'upstream' and node_kind = 'artifact'
+    where member_role = 'upstream' and node_kind = 'artifact'
 ),
 
 artifacts as (

@@ -125,7 +125,7 @@ final as (
     select
         side_nodes.graphlet_id,
         side_nodes.node_key,
-        'side' as role,
+        'side' as member_role,
         cast(null as integer) as min_depth,
         cast(null as integer) as max_depth
     from side_nodes

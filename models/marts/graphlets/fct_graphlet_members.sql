@@ -15,7 +15,7 @@ final as (
         members.node_kind || ':' || members.mlmd_id as node_id,
         members.node_kind,
         members.mlmd_id,
-        members.role,
+        members.member_role,
         member_executions.category,
         members.min_depth as depth
     from members
