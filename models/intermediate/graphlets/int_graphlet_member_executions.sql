@@ -21,7 +21,7 @@ join_executions as (
     select
         members.graphlet_id,
         members.mlmd_id as execution_id,
-        members.role as member_role,
+        members.member_role,
         executions.execution_type,
         executions.category,
         categories.decision_phase,
