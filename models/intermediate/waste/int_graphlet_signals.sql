@@ -37,7 +37,7 @@ executions as (
 
 trainer_properties as (
     select * from {{ ref('int_execution_properties_resolved') }}
-    where property_name not like '\_\_%' escape '\'
+    where property_name not like '!_!_%' escape '!'
         and property_name not in (
             {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
         )
@@ -95,7 +95,7 @@ compare_with_previous as (
                 then own_configuration.configuration <> previous_configuration.configuration
         end as is_code_changed,
         graphlets.new_span_count = 0 as is_no_new_data,
-        (pushes.decision_at_ms - find_last_push.last_pushed_at_ms) / 3600000.0
+        (pushes.decision_at_ms - find_last_push.last_pushed_at_ms) / 3600000e0
             as hours_since_last_push
     from graphlets
     inner join pushes on graphlets.graphlet_id = pushes.graphlet_id

@@ -18,7 +18,7 @@ inputs as (
 
 properties as (
     select * from {{ ref('int_execution_properties_resolved') }}
-    where not starts_with(property_name, '__')
+    where property_name not like '!_!_%' escape '!'
         and property_name not in (
             {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
         )
@@ -54,8 +54,8 @@ keyed as (
             executions.cache_key,
             md5(
                 executions.execution_type || '|'
-                || coalesce(cast(input_sets.input_artifact_ids as varchar), '[]') || '|'
-                || coalesce(cast(property_sets.property_values as varchar), '[]')
+                || coalesce(cast(input_sets.input_artifact_ids as string), '[]') || '|'
+                || coalesce(cast(property_sets.property_values as string), '[]')
             )
         ) as recomputation_key
     from executions
@@ -66,9 +66,9 @@ keyed as (
 ordered as (
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by recomputation_key order by started_at_ms, execution_id
-        ) as computation_order,
+        ) as bigint) as computation_order,
         first_value(execution_id) over (
             partition by recomputation_key order by started_at_ms, execution_id
         ) as original_execution_id

@@ -114,7 +114,7 @@ keep_windows as (
 ),
 
 count_pipeline_weeks as (
-    select period, sum(window_end_ms - window_start_ms) / (7 * 86400000.0) as pipeline_weeks
+    select period, sum(window_end_ms - window_start_ms) / (7 * 86400000e0) as pipeline_weeks
     from keep_windows
     group by period
 ),
@@ -127,7 +127,7 @@ measure_push_gaps as (
         (pushed_at_ms - lag(pushed_at_ms) over (
             partition by policy, threshold, period, pipeline_name
             order by pushed_at_ms, graphlet_id
-        )) / 3600000.0 as gap_hours
+        )) / 3600000e0 as gap_hours
     from decide_pruning
     where is_pushed and not is_pruned
 ),
@@ -211,9 +211,9 @@ summarise_model_age as (
         threshold,
         period,
         sum(
-            (power((segment_end_ms - deployed_push_ms) / 3600000.0, 2)
-                - power((segment_start_ms - deployed_push_ms) / 3600000.0, 2)) / 2
-        ) / nullif(sum((segment_end_ms - segment_start_ms) / 3600000.0), 0)
+            (power((segment_end_ms - deployed_push_ms) / 3600000e0, 2)
+                - power((segment_start_ms - deployed_push_ms) / 3600000e0, 2)) / 2
+        ) / nullif(sum((segment_end_ms - segment_start_ms) / 3600000e0), 0)
             as mean_deployed_model_age_hours
     from integrate_model_age
     where segment_end_ms > segment_start_ms
