@@ -121,8 +121,11 @@ def simulate(
     )
 
 
-def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -> None:
+def build_warehouse(
+    data: DataDir, variables: dict[str, object] | None = None, target: str | None = None
+) -> None:
     """Run `dbt build` with progress per model; raise BuildError when dbt fails."""
+    from graphlets import spark
     from graphlets.summary import print_quarantine_line
 
     if not data.raw.is_dir():
@@ -142,9 +145,13 @@ def build_warehouse(data: DataDir, variables: dict[str, object] | None = None) -
         )
 
     started = time.perf_counter()
-    result = run_dbt(data, "build", variables=variables, on_node=on_node)
+    if target == spark.TARGET:
+        spark.prepare(data)
+    result = run_dbt(data, "build", variables=variables, on_node=on_node, target=target)
     if not result.success:
         raise BuildError(describe_failures(result))
+    if target == spark.TARGET:
+        spark.expose_marts(data, spark.mart_locations())
     console.print(
         f"built {counts['model']} models and {counts['seed']} seeds; {counts['test']} data "
         f"tests and {counts['unit_test']} unit tests passed, in "
@@ -169,16 +176,24 @@ def build(
         str | None, typer.Option(help="Build the marts as the store stood at this instant.")
     ] = None,
     var: Annotated[list[str] | None, typer.Option(help="A dbt var as NAME=VALUE.")] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(help="profiles.yml target: duckdb (default) or spark (docs/spark.md)."),
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Build the warehouse (dbt build: models, seeds and tests) from the raw layer."""
+    from graphlets.spark import SparkUnavailableError
+
     variables = _parse_vars(var or [])
     if as_of:
         variables["as_of"] = as_of
     try:
-        build_warehouse(DataDir.resolve(data_dir), variables or None)
+        build_warehouse(DataDir.resolve(data_dir), variables or None, target)
     except BuildError as error:
         _fail(f"the build failed:\n{error}")
+    except SparkUnavailableError as error:
+        _fail(str(error))
 
 
 @app.command()

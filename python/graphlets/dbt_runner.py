@@ -84,9 +84,11 @@ def run_dbt(
     *args: str,
     variables: dict[str, Any] | None = None,
     on_node: NodeCallback | None = None,
+    target: str | None = None,
 ) -> BuildResult:
     """Invoke `dbt <command>` (e.g. "build", "docs generate") on the project against
-    `data`; dbt failures come back in the result, they are not raised."""
+    `data`, on the profile's `target` (default: its default, DuckDB); dbt failures come
+    back in the result, they are not raised."""
     from dbt.cli.main import dbtRunner
 
     data.root.mkdir(parents=True, exist_ok=True)
@@ -105,6 +107,8 @@ def run_dbt(
     ]
     if variables:
         argv += ["--vars", json.dumps(variables)]
+    if target:
+        argv += ["--target", target]
     with _dbt_environment(data):
         try:
             result = dbtRunner(callbacks=[_node_finished_callback(on_node)]).invoke(argv)
