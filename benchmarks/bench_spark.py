@@ -36,7 +36,8 @@ def simulate(preset: str, root: Path) -> None:
 
 def raw_rows(raw: Path) -> int:
     pattern = str(raw / "*.parquet").replace("'", "''")
-    return duckdb.sql(f"select count(*) from read_parquet('{pattern}')").fetchone()[0]
+    sql = f"select sum(num_rows) from parquet_file_metadata('{pattern}')"
+    return int(duckdb.connect().execute(sql).fetchall()[0][0])
 
 
 def timed_build(root: Path, target: str, env: dict[str, str]) -> dict[str, object]:

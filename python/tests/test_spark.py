@@ -10,12 +10,15 @@ also passes the truth-file tests of test_truth_fixture.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import math
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,16 +172,30 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
     raise AssertionError(f"nothing listens on {port}:\n{log.read_text()}")
 
 
+def _wait_for_workers(status_port: int, count: int) -> None:
+    """Until the master's status page (loopback) lists `count` live workers."""
+    deadline = time.monotonic() + 180
+    status: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            with urllib.request.urlopen(f"http://127.0.0.1:{status_port}/json/") as page:
+                status = json.load(page)
+            if status.get("aliveworkers", 0) >= count:
+                return
+        time.sleep(1)
+    raise AssertionError(f"the workers did not register: {status}")
+
+
 @pytest.fixture(scope="module")
 def standalone_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A master and two one-core workers on loopback; yields (master URL, folder)."""
     root = tmp_path_factory.mktemp("cluster")
     env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_CONF_DIR": str(spark.CONF_DIR)}
-    port = _free_port()
+    port, status_port = _free_port(), _free_port()
     url = f"spark://127.0.0.1:{port}"
     processes = [_spark_class(
         "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-        "--webui-port", str(_free_port()), log=root / "master.log", env=env,
+        "--webui-port", str(status_port), log=root / "master.log", env=env,
     )]
     try:
         _wait_for_port(port, processes[0], root / "master.log")
@@ -190,6 +207,7 @@ def standalone_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
                 "--webui-port", str(_free_port()), url,
                 log=root / f"{worker}.log", env=env,
             ))
+        _wait_for_workers(status_port, 2)
         yield url, root
     finally:
         for process in reversed(processes):
@@ -217,3 +235,17 @@ def test_tiny_fleet_on_a_cluster_equals_duckdb(
     for worker in ("worker-1", "worker-2"):
         assert list((root / worker).glob("app-*/*/stderr")), f"no executor ran on {worker}"
     assert_same_marts(on_duckdb.warehouse, on_spark.warehouse)
+
+
+def test_spark_target_without_the_extra_is_one_clear_line(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from graphlets.cli import app
+
+    (tmp_path / "raw").mkdir()
+    monkeypatch.setattr(spark, "_importable", lambda module: False)
+    result = CliRunner().invoke(app, ["build", "--target", "spark", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "run `make spark`" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "warehouse.duckdb").exists()
