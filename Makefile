@@ -20,7 +20,7 @@ spark: $(SPARK_STAMP)
 
 $(SPARK_STAMP): $(STAMP) requirements-spark.txt
 	bash scripts/ensure_java.sh
-	$(BIN)/pip install --quiet -r requirements-spark.txt
+	$(BIN)/pip install --quiet -r requirements-spark.txt -c requirements.txt
 	touch $(SPARK_STAMP)
 
 demo: $(STAMP)
