@@ -39,6 +39,7 @@ from test_truth_fixture import (  # noqa: F401  (run again on the Spark warehous
 )
 
 from graphlets import spark
+from graphlets.build_status import read_from_warehouse, read_last_attempt
 from graphlets.export import mart_names
 from graphlets.ingest import ingest_sqlite
 from graphlets.paths import DataDir
@@ -154,6 +155,16 @@ def test_spark_build_exposes_views_over_parquet(bundled_on_spark: DataDir):
         (definition,) = sql.fetchone()
     assert kinds == {("VIEW",)}
     assert str(bundled_on_spark.root / "spark" / "warehouse") in definition
+
+
+def test_spark_build_is_swapped_in_and_recorded(bundled_on_spark: DataDir):
+    """The views file goes through the atomic build: swapped in whole, its status
+    recorded (target spark) inside it and as the last attempt, nothing left behind."""
+    built = read_from_warehouse(bundled_on_spark.warehouse)
+    assert built is not None and built.target == "spark" and built.outcome == "success"
+    last = read_last_attempt(bundled_on_spark)
+    assert last is not None and last.target == "spark" and last.outcome == "success"
+    assert list(bundled_on_spark.root.glob(".warehouse.building-*")) == []
 
 
 def _free_port() -> int:
