@@ -31,6 +31,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint spark
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_db_servers.sh
 	$(BIN)/pytest
 
 clean:

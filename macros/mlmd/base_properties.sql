@@ -1,6 +1,7 @@
 {#- The base model of one MLMD property table (EAV): the value decoded, and the row
-    checked (its owner exists, exactly one value column is set). -#}
-{% macro base_mlmd_properties(source_table, owner) %}
+    checked (its owner exists, exactly one value column is set, then `extra_checks`:
+    (condition, reason) pairs of this table's own). -#}
+{% macro base_mlmd_properties(source_table, owner, extra_checks=[]) %}
 with
 
 source as (
@@ -55,7 +56,7 @@ final as (
             ('value_count = 0', 'no value column set'),
             ('value_count > 1', 'several value columns set'),
             ('is_duplicate', 'duplicate property'),
-        ]) }} as quarantine_reason
+        ] + extra_checks) }} as quarantine_reason
     from checked
 )
 

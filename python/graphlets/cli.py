@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,6 +95,10 @@ def _writing(data: DataDir, command: str, unchanged: str) -> Iterator[None]:
         _fail(f"{command} failed: {where}{error.strerror or error}; {unchanged}")
 
 
+# Loads a store into the given raw layer, reporting progress: one of ingest's loaders.
+Loader = Callable[[Path, ingest_lib.Progress], ingest_lib.IngestSummary]
+
+
 def _report_ingest(summary: ingest_lib.IngestSummary, seconds: float) -> None:
     rate = summary.rows_total / seconds if seconds > 0 else float("inf")
     console.print(
@@ -105,19 +109,16 @@ def _report_ingest(summary: ingest_lib.IngestSummary, seconds: float) -> None:
         console.print(f"  {table}: column(s) {', '.join(columns)} absent in this store, left empty")
 
 
-def _ingest(kind: str, source: Path, data_dir: Path | None) -> None:
+def _ingest(data_dir: Path | None, load: Loader) -> None:
     data = DataDir.resolve(data_dir)
-    loader = ingest_lib.ingest_sqlite if kind == "mlmd" else ingest_lib.ingest_files
     started = time.perf_counter()
     with (
         _writing(data, "ingest", "the previous raw layer is unchanged"),
-        console.status(f"loading {source}") as status,
+        console.status("loading") as status,
     ):
         try:
-            summary = loader(
-                source,
-                data.raw,
-                progress=lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)"),
+            summary = load(
+                data.raw, lambda table, rows: status.update(f"loaded {table} ({rows:,} rows)")
             )
         except ingest_lib.IngestError as error:
             _fail(str(error))
@@ -126,11 +127,31 @@ def _ingest(kind: str, source: Path, data_dir: Path | None) -> None:
 
 @ingest_app.command("mlmd")
 def ingest_mlmd(
-    store: Annotated[Path, typer.Argument(help="An MLMD SQLite store (schema version 6-10).")],
+    store: Annotated[
+        str,
+        typer.Argument(
+            help="mysql://user@host:3306/db, postgresql://user@host:5432/db, or an SQLite "
+            "path (sqlite:///path too). The password: in the URL, in "
+            "$GRAPHLETS_MLMD_PASSWORD, or in ~/.my.cnf / ~/.pgpass.",
+            metavar="URL",
+        ),
+    ],
+    connect_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to wait for a database server to answer.")
+    ] = ingest_lib.DEFAULT_CONNECT_TIMEOUT,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Copy a real MLMD SQLite store into the raw layer."""
-    _ingest("mlmd", store, data_dir)
+    """Copy an MLMD store (schema version 6-10) into the raw layer, as one snapshot.
+
+    \b
+      graphlets ingest mlmd mysql://reader@127.0.0.1:3306/metadb
+      graphlets ingest mlmd postgresql://reader@db.example.com:5432/mlmd
+      graphlets ingest mlmd path/to/mlmd.sqlite
+    """
+    _ingest(
+        data_dir,
+        lambda raw, progress: ingest_lib.ingest_mlmd(store, raw, progress, connect_timeout),
+    )
 
 
 @ingest_app.command("files")
@@ -139,7 +160,7 @@ def ingest_files(
     data_dir: DataDirOption = None,
 ) -> None:
     """Load a folder of exported MLMD tables (e.g. dumped from MySQL or PostgreSQL)."""
-    _ingest("files", folder, data_dir)
+    _ingest(data_dir, lambda raw, progress: ingest_lib.ingest_files(folder, raw, progress))
 
 
 @app.command()
@@ -440,7 +461,9 @@ def demo(
 
     data = DataDir.resolve(data_dir)
     if preset == "bundled":
-        _ingest("mlmd", BUNDLED_STORE, data.root)
+        _ingest(
+            data.root, lambda raw, progress: ingest_lib.ingest_mlmd(BUNDLED_STORE, raw, progress)
+        )
     else:
         simulate(preset=preset, force=force, data_dir=data.root)
     _build_command(data, {})

@@ -105,6 +105,9 @@ OPTIONAL_COLUMNS: dict[str, set[str]] = {
     },
 }
 
+# Columns MLMD declares boolean (PostgreSQL keeps them so); the raw layer holds 0/1.
+BOOLEAN_COLUMNS = {"is_custom_property", "bool_value", "is_index_step"}
+
 # Oldest schema version whose stores the loaders accept (ParentType/ParentContext exist).
 MIN_SCHEMA_VERSION = 6
 

@@ -70,6 +70,7 @@ def broken_store(b: MLMDBuilder) -> NS:
     c.ev_type_0 = b.broken_event(c.st, c.tr, 0, [("statistics", 0)], t(20))
     c.ev_type_9 = b.broken_event(c.st, c.tr, 9, [("statistics", 0)], t(20))
     b.broken_property("artifact", c.e1, "span", int_value=1, string_value="1")
+    b.broken_property("execution", c.lonely, "cost", string_value="cheap")
     # Missing (0) and negative timestamps; reusing a node context that already exists,
     # so only the execution and its links are bad (pipeline, run and node: 3 each).
     c.ex_no_time, _ = b.execution("StatisticsGen", run=r1, start=0, end=0)
@@ -86,6 +87,7 @@ EXPECTED_QUARANTINE = Counter({
     ("Event", "unknown event type"): 2,
     ("EventPath", "path step of a missing event"): 6,
     ("ArtifactProperty", "several value columns set"): 1,
+    ("ExecutionProperty", "cost property holding text, not a number"): 1,
     ("Execution", "missing or negative timestamp"): 2,
     ("Execution", "unknown execution type_id"): 1,
     ("Association", "link to a missing execution_id"): 6,
@@ -170,6 +172,20 @@ def test_raw_rows_reconcile(messy) -> None:
         assert raw == written, table
         assert raw == staged + quarantined[table], table
         assert report[table][:3] == (raw, staged, quarantined[table]), table
+
+
+def test_a_cost_property_holding_text_is_set_aside_not_skipped(messy) -> None:
+    con, c, _, _ = messy
+    raw = con.execute(
+        "select raw_row from marts.fct_quarantined_rows where quarantine_reason = "
+        "'cost property holding text, not a number'"
+    ).fetchall()
+    assert [json.loads(r)["string_value"] for (r,) in raw] == ["cheap"]
+    assert json.loads(raw[0][0])["execution_id"] == c.lonely
+    # Its cost falls to the next rule, with the row on record in the quarantine.
+    assert con.execute(
+        "select cost_source from marts.fct_executions where execution_id = ?", [c.lonely]
+    ).fetchone() == ("duration",)
 
 
 def test_good_rows_still_make_a_graphlet(messy) -> None:

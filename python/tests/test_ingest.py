@@ -184,3 +184,108 @@ def test_sqlite_value_of_the_wrong_type_is_named(tmp_path):
     with pytest.raises(IngestError, match="table Execution, column last_known_state: .*'done'"):
         ingest_sqlite(store, tmp_path / "raw")
     assert not (tmp_path / "raw").exists()
+
+
+def test_schema_version_after_10_is_refused_with_the_versions_supported(tmp_path):
+    store = tmp_path / "v99.sqlite"
+    shutil.copy(STORE, store)
+    with sqlite3.connect(store) as con:
+        con.execute("UPDATE MLMDEnv SET schema_version = 99")
+    with pytest.raises(IngestError) as error:
+        ingest_sqlite(store, tmp_path / "raw")
+    assert str(error.value) == (
+        f"{store}: MLMD schema version 99 is not supported; versions 6 to 10 are supported"
+    )
+    assert not (tmp_path / "raw").exists()
+
+
+def test_a_missing_mlmdenv_is_named(tmp_path):
+    store = tmp_path / "no_env.sqlite"
+    shutil.copy(STORE, store)
+    with sqlite3.connect(store) as con:
+        con.execute("DROP TABLE MLMDEnv")
+    with pytest.raises(IngestError) as error:
+        ingest_sqlite(store, tmp_path / "raw")
+    assert str(error.value) == (
+        f"{store}: no MLMDEnv table, so the MLMD schema version is unknown; "
+        "versions 6 to 10 are supported"
+    )
+
+
+def test_a_directory_given_as_a_store_is_named_as_one(tmp_path):
+    with pytest.raises(IngestError) as error:
+        ingest_sqlite(tmp_path, tmp_path / "raw")
+    assert str(error.value) == f"{tmp_path}: is a directory, not an MLMD SQLite store file"
+
+
+def test_sqlite_fraction_in_an_integer_column_is_named(tmp_path):
+    store = tmp_path / "fraction.sqlite"
+    shutil.copy(STORE, store)
+    with sqlite3.connect(store) as con:
+        con.execute("UPDATE Execution SET create_time_since_epoch = 1.5 WHERE id = 4")
+    with pytest.raises(IngestError) as error:
+        ingest_sqlite(store, tmp_path / "raw")
+    assert str(error.value) == (
+        f"{store}: table Execution, column create_time_since_epoch: expected BIGINT values, "
+        "found 1.5"
+    )
+
+
+def _csv_export(tmp_path: Path) -> Path:
+    ingest_sqlite(STORE, tmp_path / "from_sqlite")
+    _export(tmp_path / "from_sqlite", tmp_path / "export", "csv")
+    return tmp_path / "export"
+
+
+def test_files_ingest_reads_postgresql_csv_booleans(tmp_path):
+    export = _csv_export(tmp_path)
+    paths = export / "EventPath.csv"
+    lines = paths.read_text().splitlines()
+    spellings = ["t", "f", "true", "false"]
+    rewritten = [lines[0]]
+    for number, line in enumerate(lines[1:]):
+        fields = line.split(",")
+        # t/true for 1, f/false for 0, alternating spellings
+        fields[1] = spellings[(number // 2 % 2) * 2 + (0 if fields[1] == "1" else 1)]
+        rewritten.append(",".join(fields))
+    paths.write_text("\n".join(rewritten) + "\n")
+    ingest_files(export, tmp_path / "raw")
+    got = pq.read_table(tmp_path / "raw" / "EventPath.parquet").to_pylist()
+    expected = pq.read_table(tmp_path / "from_sqlite" / "EventPath.parquet").to_pylist()
+    assert got == expected
+    assert {line.split(",")[1] for line in rewritten[1:]} == set(spellings)
+
+
+def test_files_ingest_refuses_a_fraction_in_an_integer_column(tmp_path):
+    export = _csv_export(tmp_path)
+    event = export / "Event.csv"
+    lines = event.read_text().splitlines()
+    fields = lines[1].split(",")
+    fields[4] = "1704067200000.5"  # milliseconds_since_epoch
+    lines[1] = ",".join(fields)
+    event.write_text("\n".join(lines) + "\n")
+    with pytest.raises(IngestError) as error:
+        ingest_files(export, tmp_path / "raw")
+    assert str(error.value) == (
+        f"{event}: column milliseconds_since_epoch must hold BIGINT values, "
+        "found '1704067200000.5'"
+    )
+
+
+def test_files_ingest_refuses_a_schema_version_outside_6_to_10(tmp_path):
+    export = _csv_export(tmp_path)
+    (export / "MLMDEnv.csv").write_text("schema_version\n11\n")
+    with pytest.raises(IngestError) as error:
+        ingest_files(export, tmp_path / "raw")
+    assert str(error.value) == (
+        f"{export}: MLMD schema version 11 is not supported; versions 6 to 10 are supported"
+    )
+    assert not (tmp_path / "raw").exists()
+
+
+def test_a_file_that_is_not_sqlite_is_named(tmp_path):
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database\n" * 100)
+    with pytest.raises(IngestError) as error:
+        ingest_sqlite(text, tmp_path / "raw")
+    assert str(error.value) == f"{text}: not an SQLite database (file is not a database)"

@@ -56,7 +56,7 @@ def test_vars_are_typed_from_the_project_defaults() -> None:
     ("max_depth=deep", "var max_depth: 'deep' is not a whole number"),
     ("max_depth=3.5", "var max_depth: '3.5' is not a whole number"),
     ("max_push_loss=[1]", "var max_push_loss: '[1]' is not a number"),
-    ("no_such_var=1", "unknown var 'no_such_var'; known vars: as_of, boundary_input_keys"),
+    ("no_such_var=1", "unknown var 'no_such_var'; known vars: age_bound_multipliers, as_of, "),
     ("as_of=yesterday", "var as_of: 'yesterday' is not an ISO 8601 timestamp"),
     ("max_depth", "--var takes NAME=VALUE, not 'max_depth'"),
 ])
