@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup spark clean
 
 setup: $(STAMP)
 
@@ -14,13 +15,21 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The Spark extra (pyspark, dbt-spark) in the same venv, for `--target spark`.
+spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.txt
+	bash scripts/ensure_java.sh
+	$(BIN)/pip install --quiet -r requirements-spark.txt -c requirements.txt
+	touch $(SPARK_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/graphlets demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check python benchmarks
 
-test: $(STAMP) lint
+test: $(STAMP) lint spark
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_db_servers.sh
 	$(BIN)/pytest

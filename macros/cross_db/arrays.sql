@@ -41,3 +41,16 @@
 {% macro spark__array_overlap_count(left_array, right_array) -%}
     size(array_intersect({{ left_array }}, {{ right_array }}))
 {%- endmacro %}
+
+{#- An empty array literal (its element type comes from the context, e.g. coalesce). -#}
+{% macro empty_array() -%}
+    {{ return(adapter.dispatch('empty_array', 'graphlets')()) }}
+{%- endmacro %}
+
+{% macro default__empty_array() -%}
+    array()
+{%- endmacro %}
+
+{% macro duckdb__empty_array() -%}
+    []
+{%- endmacro %}

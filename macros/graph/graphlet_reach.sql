@@ -50,8 +50,43 @@ reach(graphlet_id, is_upstream, node_key, depth) as (
 select * from reach
 {% endmacro %}
 
-{#- Engines whose recursion is weak (Spark: UNION ALL only; Trino: statically
-    unrolled): the levels written out to the bound, each deduplicated. -#}
+{#- Spark 4.1+: recursion with UNION ALL only. Each step is deduplicated, and depth is
+    in the key, so the rows are DuckDB's UNION set. The level limit follows max_depth;
+    the row limit is raised in the profile (spark.sql.cteRecursionRowLimit). -#}
+{% macro spark__graphlet_reach(trainers, steps, max_depth) %}
+with recursive
+
+roots as (
+    select
+        execution_id as graphlet_id,
+        direction.is_upstream,
+        {{ graphlets.node_key('execution', 'execution_id') }} as node_key,
+        0 as depth
+    from {{ trainers }}
+    cross join (select true as is_upstream union all select false) as direction
+),
+
+reach(graphlet_id, is_upstream, node_key, depth) max recursion level {{ max_depth + 2 }} as (
+    select * from roots
+    union all
+    select distinct
+        reach.graphlet_id,
+        reach.is_upstream,
+        steps.to_node_key,
+        reach.depth + 1
+    from reach
+    inner join {{ steps }} as steps
+        on reach.is_upstream = steps.is_upstream
+        and reach.node_key = steps.from_node_key
+    where reach.depth < {{ max_depth }}
+        and (steps.trainer_producer_id is null or steps.trainer_producer_id = reach.graphlet_id)
+)
+
+select * from reach
+{% endmacro %}
+
+{#- Engines whose recursion is weak (Trino: statically unrolled; Spark before 4.1:
+    none): the levels written out to the bound, each deduplicated. -#}
 {% macro default__graphlet_reach(trainers, steps, max_depth) %}
 with
 

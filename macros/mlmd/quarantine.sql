@@ -17,6 +17,11 @@
     to_json(struct(*))
 {%- endmacro %}
 
+{#- Spark leaves null fields out of JSON unless told; DuckDB writes them. -#}
+{% macro spark__row_as_json(relation_alias) -%}
+    to_json(struct(*), map('ignoreNullFields', 'false'))
+{%- endmacro %}
+
 {% macro duckdb__row_as_json(relation_alias) -%}
     cast(to_json({{ relation_alias }}) as varchar)
 {%- endmacro %}

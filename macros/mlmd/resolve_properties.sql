@@ -28,8 +28,8 @@ final as (
         bool_value,
         number_value,
         coalesce(
-            string_value, cast(int_value as varchar), cast(double_value as varchar),
-            cast(bool_value as varchar), proto_type_url
+            string_value, cast(int_value as string), cast(double_value as string),
+            cast(bool_value as string), proto_type_url
         ) as display_value
     from ranked
     where preference = 1

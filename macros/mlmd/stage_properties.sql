@@ -19,7 +19,7 @@ decoded as (
             when int_value is not null then 'int'
             when double_value is not null then 'double'
             when bool_value is not null then 'bool'
-            when starts_with(string_value, 'mlmd-struct::') then 'struct'
+            when string_value like 'mlmd-struct::%' then 'struct'
             when string_value is not null then 'string'
             when proto_value is not null then 'proto'
             else 'bytes'
@@ -27,13 +27,13 @@ decoded as (
         int_value,
         double_value,
         bool_value = 1 as bool_value,
-        case when not starts_with(string_value, 'mlmd-struct::') then string_value end
+        case when string_value not like 'mlmd-struct::%' then string_value end
             as string_value,
         case
-            when starts_with(string_value, 'mlmd-struct::')
-                then from_base64(substr(string_value, 14))
+            when string_value like 'mlmd-struct::%'
+                then {{ graphlets.from_base64('substr(string_value, 14)') }}
         end as struct_value,
-        from_base64(proto_value) as proto_value,
+        {{ graphlets.from_base64('proto_value') }} as proto_value,
         byte_value
     from base
 ),
@@ -45,7 +45,7 @@ final as (
             as number_value,
         -- The Any's first field is its type URL, readable in the bytes.
         nullif(
-            regexp_extract(cast(proto_value as varchar), '([A-Za-z0-9.-]+/[A-Za-z0-9_.]+)', 1),
+            regexp_extract(cast(proto_value as string), '([A-Za-z0-9.-]+/[A-Za-z0-9_.]+)', 1),
             ''
         ) as proto_type_url
     from decoded

@@ -36,6 +36,7 @@ class BuildStatus:
     finished_at: str | None = None
     outcome: str = "running"
     message: str | None = None
+    target: str = "duckdb"  # the profiles.yml target dbt built on
 
 
 def record_in_warehouse(con: duckdb.DuckDBPyConnection, status: BuildStatus) -> None:

@@ -255,10 +255,13 @@ def _check_as_of(data: DataDir, as_of: str) -> None:
         )
 
 
-def build_warehouse(data: DataDir, variables: dict[str, Any] | None = None) -> None:
-    """Build a new warehouse from the raw layer with progress per model and swap it in;
-    raise BuildError (previous warehouse untouched) when a model or an error-severity
-    test fails. Run under the data dir's lock."""
+def build_warehouse(
+    data: DataDir, variables: dict[str, Any] | None = None, target: str | None = None
+) -> None:
+    """Build a new warehouse from the raw layer on the profile's `target` (default
+    DuckDB) with progress per model and swap it in; raise BuildError (previous warehouse
+    untouched) when a model or an error-severity test fails. Run under the data dir's
+    lock."""
     from graphlets import warehouse
     from graphlets.summary import print_quarantine_line
 
@@ -274,7 +277,8 @@ def build_warehouse(data: DataDir, variables: dict[str, Any] | None = None) -> N
 
     started = time.perf_counter()
     outcome = warehouse.build(
-        data, variables, select=os.environ.get(BUILD_SELECT_ENV) or None, on_node=on_node
+        data, variables, select=os.environ.get(BUILD_SELECT_ENV) or None, on_node=on_node,
+        target=target,
     )
     tests = counts.get("test pass", 0) + counts.get("test warn", 0)
     console.print(
@@ -306,17 +310,23 @@ def _checked_vars(pairs: list[str], as_of: str | None) -> dict[str, Any]:
     return variables
 
 
-def _build_command(data: DataDir, variables: dict[str, Any]) -> None:
+def _build_command(
+    data: DataDir, variables: dict[str, Any], target: str | None = None
+) -> None:
+    from graphlets.spark import SparkUnavailableError
+
     with _writing(data, "build", f"the previous warehouse {data.warehouse} is unchanged"):
         if not data.raw.is_dir():
             _fail(f"no raw layer in {data.raw}: run `graphlets ingest` or `graphlets simulate`")
         try:
-            build_warehouse(data, variables or None)
+            build_warehouse(data, variables or None, target)
         except BuildError as error:
             _fail(
                 "the build failed; the previous warehouse is unchanged "
                 f"(log: {data.root / 'logs' / 'dbt.log'}):\n{error}"
             )
+        except SparkUnavailableError as error:
+            _fail(str(error))
 
 
 @app.command()
@@ -328,11 +338,15 @@ def build(
     var: Annotated[
         list[str] | None, typer.Option(help="A dbt var as NAME=VALUE (VALUE read as YAML).")
     ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(help="profiles.yml target: duckdb (default) or spark (docs/spark.md)."),
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Build the warehouse (dbt build: models, seeds and tests) from the raw layer."""
     variables = _checked_vars(var or [], as_of)
-    _build_command(DataDir.resolve(data_dir), variables)
+    _build_command(DataDir.resolve(data_dir), variables, target)
 
 
 def _refuse_stale(data: DataDir) -> None:
@@ -411,7 +425,8 @@ def status(data_dir: DataDirOption = None) -> None:
     built = read_from_warehouse(data.warehouse) if data.warehouse.is_file() else None
     if built is not None:
         console.print(
-            f"warehouse {data.warehouse}: built {_when(built.finished_at)} from raw layer "
+            f"warehouse {data.warehouse}: built {_when(built.finished_at)} on {built.target} "
+            f"from raw layer "
             f"{built.raw_layer_id}, as_of {built.as_of or '-'}, vars {built.vars or '{}'}, "
             f"graphlets {built.graphlets_version}, dbt {built.dbt_version}, "
             f"duckdb {built.duckdb_version}"

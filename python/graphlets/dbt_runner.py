@@ -94,10 +94,12 @@ def run_dbt(
     variables: dict[str, Any] | None = None,
     on_node: NodeCallback | None = None,
     warehouse: Path | None = None,
+    target: str | None = None,
 ) -> BuildResult:
     """Invoke `dbt <command>` (e.g. "build", "docs generate") on the project against
-    `data`, writing `warehouse` (default: the data dir's); dbt failures come back in the
-    result, they are not raised. dbt prints nothing: the caller reports the nodes."""
+    `data`, on the profile's `target` (default: its default, DuckDB, writing `warehouse`,
+    default the data dir's); dbt failures come back in the result, they are not raised.
+    dbt prints nothing: the caller reports the nodes."""
     from dbt.cli.main import dbtRunner
     from dbt_common.events.event_manager_client import cleanup_event_logger
 
@@ -125,6 +127,8 @@ def run_dbt(
     ]
     if variables:
         argv += ["--vars", json.dumps(variables)]
+    if target:
+        argv += ["--target", target]
     with _dbt_environment(data, warehouse), noticing_interrupts() as interrupts:
         try:
             result = dbtRunner(callbacks=[_node_finished_callback(on_node)]).invoke(argv)

@@ -2,6 +2,8 @@
 build in which every model and every error-severity test passed replaces it
 (`os.replace`, after a checkpoint, so no `.wal` is left). Until then the previous
 warehouse stays whole; a reader holding it open keeps its file and never blocks a build.
+On the Spark target dbt writes Spark tables instead, and the new file gets DuckDB views
+over their Parquet files (`graphlets.spark`) before the same swap.
 """
 
 from __future__ import annotations
@@ -77,9 +79,16 @@ def build(
     variables: dict[str, Any] | None = None,
     select: str | None = None,
     on_node: NodeCallback | None = None,
+    target: str | None = None,
 ) -> BuildOutcome:
-    """Build a new warehouse and swap it in; raise BuildError (or KeyboardInterrupt) with
-    the previous warehouse untouched when anything fails. Run under the data dir's lock."""
+    """Build a new warehouse on the profile's `target` (default DuckDB) and swap it in;
+    raise BuildError (or KeyboardInterrupt) with the previous warehouse untouched when
+    anything fails. Run under the data dir's lock."""
+    from graphlets import spark
+
+    on_spark = target == spark.TARGET
+    if on_spark:
+        spark.prepare(data)
     manifest = rawlayer.read_manifest(data.raw)
     dbt_version, duckdb_version = _versions()
     status = BuildStatus(
@@ -92,34 +101,37 @@ def build(
         dbt_version=dbt_version,
         duckdb_version=duckdb_version,
         started_at=_now(),
+        target=target or "duckdb",
     )
     write_last_attempt(data, status)
     # One name (the lock allows one build at a time): a path that changed per build
     # would change the profile and cost dbt its partial parse.
-    target = data.root / f"{_BUILDING_PREFIX}new.duckdb"
-    wal = target.with_name(target.name + ".wal")
+    building = data.root / f"{_BUILDING_PREFIX}new.duckdb"
+    wal = building.with_name(building.name + ".wal")
     try:
         args = ("--select", select) if select else ()
         result = run_dbt(data, "build", *args, variables=variables, on_node=on_node,
-                         warehouse=target)
+                         warehouse=building, target=target)
         if not result.success:
             raise BuildError(describe_failures(result))
+        if on_spark:
+            spark.expose_marts(building, spark.mart_locations())
         outcome = BuildOutcome(result, is_complete=not select)
         status.outcome, status.finished_at = "success", _now()
         with finish_before_interrupt():
-            with duckdb.connect(str(target)) as con:
+            with duckdb.connect(str(building)) as con:
                 if outcome.is_complete:
                     outcome.truncated, outcome.truncated_trainer_ids = _truncated(con)
                 record_in_warehouse(con, status)
                 con.execute("checkpoint")
-            _fsync(target)
+            _fsync(building)
             # A stale WAL beside the old file must not be replayed into the new one.
             data.warehouse.with_name(data.warehouse.name + ".wal").unlink(missing_ok=True)
-            os.replace(target, data.warehouse)
+            os.replace(building, data.warehouse)
             _fsync(data.root)
             write_last_attempt(data, status)
     except BaseException as error:
-        target.unlink(missing_ok=True)
+        building.unlink(missing_ok=True)
         wal.unlink(missing_ok=True)
         status.finished_at = _now()
         status.outcome = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"

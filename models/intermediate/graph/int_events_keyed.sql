@@ -20,9 +20,9 @@ final as (
         events.execution_id,
         events.event_type,
         events.event_direction,
-        coalesce(paths.event_keys, []) as event_keys,
+        coalesce(paths.event_keys, {{ graphlets.empty_array() }}) as event_keys,
         events.event_direction = 'input'
-            and {{ graphlets.array_within('coalesce(paths.event_keys, [])', boundary_keys) }}
+            and {{ graphlets.array_within('coalesce(paths.event_keys, ' ~ graphlets.empty_array() ~ ')', boundary_keys) }}
             as is_boundary_input,
         events.occurred_at_ms
     from events

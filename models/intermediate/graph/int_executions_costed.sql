@@ -78,11 +78,11 @@ final as (
         ended.started_at_ms,
         ended.ended_at_ms,
         case
-            when ended.state = 'CACHED' then 0.0
-            when ended.category = 'bookkeeping' then 0.0
+            when ended.state = 'CACHED' then 0e0
+            when ended.category = 'bookkeeping' then 0e0
             when first_cost_property.execution_id is not null
                 then first_cost_property.number_value
-            else greatest(ended.ended_at_ms - ended.started_at_ms, 0) / 1000.0
+            else greatest(ended.ended_at_ms - ended.started_at_ms, 0) / 1000e0
         end as cost,
         case
             when ended.state = 'CACHED' then 'zero:cached'

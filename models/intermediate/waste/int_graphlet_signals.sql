@@ -89,7 +89,7 @@ compare_with_previous as (
                 then own_configuration.configuration <> previous_configuration.configuration
         end as is_code_changed,
         spans.new_span_count = 0 as is_no_new_data,
-        (pushes.decision_at_ms - find_last_push.last_pushed_at_ms) / 3600000.0
+        (pushes.decision_at_ms - find_last_push.last_pushed_at_ms) / 3600000e0
             as hours_since_last_push
     from pushes
     inner join trainers on pushes.graphlet_id = trainers.execution_id

@@ -5,6 +5,8 @@
       most var `max_age_increase` above no pruning, no pipeline with 2 or more pushes
       losing more than var `max_pipeline_push_loss` of them), the one that avoids the
       most prunable waste; ties go to the lower threshold, then the tighter age bound.
+      The share is compared to 9 decimals: sums in another order (another engine) differ
+      in the last bits, which must not decide a tie.
       Threshold 0 prunes nothing and always qualifies.
     - model (unguarded): the largest threshold whose training pushes_lost_share is at
       most `max_push_loss`, the rule the headline used before the guards.
@@ -23,7 +25,8 @@ rank_guarded as (
         age_bound_multiplier,
         pipeline_loss_cap,
         row_number() over (
-            order by coalesce(waste_avoided_share, 0) desc, threshold, age_bound_multiplier
+            order by round(coalesce(waste_avoided_share, 0), 9) desc, threshold,
+                age_bound_multiplier
         ) as preference
     from tradeoff
     where policy = 'guarded_model'

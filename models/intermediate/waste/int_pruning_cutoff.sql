@@ -23,10 +23,10 @@ final as (
         last_decision_at_ms,
         greatest(last_finished_at_ms, last_decision_at_ms) as last_activity_at_ms,
         {%- if training_cutoff in (none, '') %}
-        cast(
+        -- Rounded first: a cast to bigint rounds on DuckDB but truncates on Spark.
+        cast(round(
             first_decision_at_ms + 0.6 * (last_decision_at_ms - first_decision_at_ms)
-            as bigint
-        ) as cutoff_at_ms,
+        ) as bigint) as cutoff_at_ms,
         'default:60%_of_decision_range' as cutoff_source
         {%- else %}
         {{ graphlets.timestamp_to_ms("cast('" ~ training_cutoff ~ "' as timestamp)") }}

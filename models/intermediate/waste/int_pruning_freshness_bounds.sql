@@ -27,7 +27,7 @@ measure_training_gaps as (
         (pushes.pushed_at_ms - lag(pushes.pushed_at_ms) over (
             partition by pushes.pipeline_name
             order by pushes.pushed_at_ms, pushes.graphlet_id
-        )) / 3600000.0 as gap_hours
+        )) / 3600000e0 as gap_hours
     from pushes
     inner join cutoff on pushes.pushed_at_ms < cutoff.cutoff_at_ms
     where pushes.is_pushed and pushes.pipeline_name is not null

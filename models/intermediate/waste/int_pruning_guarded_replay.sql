@@ -49,10 +49,10 @@ list_configurations as (
 order_graphlets as (
     select
         predictions.pipeline_name,
-        row_number() over (
+        cast(row_number() over (
             partition by predictions.pipeline_name
             order by predictions.decided_at_ms, predictions.graphlet_id
-        ) as position,
+        ) as bigint) as position,
         predictions.graphlet_id,
         predictions.period,
         predictions.decided_at_ms,
@@ -73,7 +73,7 @@ replay as (
         pipelines.pipeline_name,
         cast(0 as bigint) as position,
         cast(null as bigint) as graphlet_id,
-        cast(null as varchar) as period,
+        cast(null as string) as period,
         cast(null as bigint) as decided_at_ms,
         cast(null as double) as predicted_push_probability,
         cast(null as double) as age_bound_hours,
@@ -81,7 +81,7 @@ replay as (
         {{ graphlets.empty_instant_list() }} as pending_push_ms,
         cast(0 as double) as expected_push_sum,
         cast(0 as double) as expected_lost_sum,
-        cast(null as varchar) as decision_reason
+        cast(null as string) as decision_reason
     from (select distinct pipeline_name from order_graphlets) as pipelines
     cross join list_configurations
     union all
@@ -113,7 +113,7 @@ replay as (
                 when observed.predicted_push_probability >= observed.threshold
                     then 'kept_above_threshold'
                 when observed.deployed_push_ms is null
-                    or (observed.decided_at_ms - observed.deployed_push_ms) / 3600000.0
+                    or (observed.decided_at_ms - observed.deployed_push_ms) / 3600000e0
                         > observed.age_bound_multiplier * observed.age_bound_hours
                     then 'kept_by_age_guard'
                 when observed.expected_lost_before + observed.predicted_push_probability
@@ -168,7 +168,7 @@ final as (
         predicted_push_probability,
         age_bound_multiplier * age_bound_hours as age_bound_hours,
         deployed_push_ms,
-        (decided_at_ms - deployed_push_ms) / 3600000.0 as deployed_model_age_hours,
+        (decided_at_ms - deployed_push_ms) / 3600000e0 as deployed_model_age_hours,
         case when expected_push_sum > 0 then expected_lost_sum / expected_push_sum end
             as expected_pushes_lost_share,
         decision_reason,

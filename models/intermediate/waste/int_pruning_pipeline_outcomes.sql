@@ -127,15 +127,17 @@ track_deployed_model as (
         pipeline_loss_cap,
         pipeline_name,
         point_ms,
-        lead(point_ms) over configuration_timeline as next_point_ms,
+        lead(point_ms) over (
+            partition by policy, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
+            order by point_ms, kept_push_ms nulls first
+        ) as next_point_ms,
+        {#- The window is spelled out twice: Spark takes no frame after a named window. -#}
         max(kept_push_ms) over (
-            configuration_timeline rows between unbounded preceding and current row
+            partition by policy, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
+            order by point_ms, kept_push_ms nulls first
+            rows between unbounded preceding and current row
         ) as deployed_push_ms
     from list_timeline_points
-    window configuration_timeline as (
-        partition by policy, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
-        order by point_ms, kept_push_ms nulls first
-    )
 ),
 
 cut_segments as (
@@ -166,11 +168,11 @@ summarise_model_age as (
         period,
         pipeline_name,
         sum(
-            (power((segment_end_ms - deployed_push_ms) / 3600000.0, 2)
-                - power((segment_start_ms - deployed_push_ms) / 3600000.0, 2)) / 2
+            (power((segment_end_ms - deployed_push_ms) / 3600000e0, 2)
+                - power((segment_start_ms - deployed_push_ms) / 3600000e0, 2)) / 2
         ) as model_age_hour_hours,
-        sum((segment_end_ms - segment_start_ms) / 3600000.0) as observed_hours,
-        max((segment_end_ms - deployed_push_ms) / 3600000.0) as max_deployed_model_age_hours
+        sum((segment_end_ms - segment_start_ms) / 3600000e0) as observed_hours,
+        max((segment_end_ms - deployed_push_ms) / 3600000e0) as max_deployed_model_age_hours
     from cut_segments
     where segment_end_ms > segment_start_ms
     group by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
@@ -198,7 +200,7 @@ final as (
         cast(coalesce(count_outcomes.avoided_wasted_cost, 0) as double) as avoided_wasted_cost,
         cast(coalesce(count_outcomes.push_count, 0) as bigint) as push_count,
         cast(coalesce(count_outcomes.lost_push_count, 0) as bigint) as lost_push_count,
-        cast(coalesce((keep_windows.window_end_ms - keep_windows.window_start_ms) / 3600000.0, 0)
+        cast(coalesce((keep_windows.window_end_ms - keep_windows.window_start_ms) / 3600000e0, 0)
             as double) as active_hours,
         cast(coalesce(summarise_model_age.model_age_hour_hours, 0) as double)
             as model_age_hour_hours,

@@ -131,15 +131,15 @@ final as (
         {{ graphlets.ms_to_timestamp('activity.last_activity_at_ms') }} as last_activity_at,
         activity.first_activity_at_ms,
         activity.last_activity_at_ms,
-        (activity.last_activity_at_ms - activity.first_activity_at_ms) / 86400000.0
+        (activity.last_activity_at_ms - activity.first_activity_at_ms) / 86400000e0
             as lifespan_days,
         activity.active_days,
         activity.run_count,
         activity.execution_count,
         coalesce(training.graphlet_count, 0) as graphlet_count,
         coalesce(training.models_trained, 0) as models_trained,
-        coalesce(training.graphlet_count, 0) * 7.0 / greatest(
-            (activity.last_activity_at_ms - activity.first_activity_at_ms) / 86400000.0, 7.0
+        coalesce(training.graphlet_count, 0) * 7e0 / greatest(
+            (activity.last_activity_at_ms - activity.first_activity_at_ms) / 86400000e0, 7e0
         ) as trainings_per_week,
         coalesce(training.push_count, 0) as push_count,
         coalesce(training.pending_graphlet_count, 0) as pending_graphlet_count,

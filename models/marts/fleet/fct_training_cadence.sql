@@ -39,9 +39,9 @@ events as (
 sequenced as (
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by pipeline_name, cadence_kind order by event_at_ms, graphlet_id
-        ) as event_number,
+        ) as bigint) as event_number,
         lag(graphlet_id) over (
             partition by pipeline_name, cadence_kind order by event_at_ms, graphlet_id
         ) as previous_graphlet_id,
@@ -53,7 +53,7 @@ sequenced as (
 
 final as (
     select
-        cadence_kind || ':' || cast(graphlet_id as varchar) as cadence_event_id,
+        cadence_kind || ':' || cast(graphlet_id as string) as cadence_event_id,
         cadence_kind,
         graphlet_id,
         pipeline_name,
@@ -62,7 +62,7 @@ final as (
         event_at_ms,
         previous_graphlet_id,
         {{ graphlets.ms_to_timestamp('previous_event_at_ms') }} as previous_event_at,
-        (event_at_ms - previous_event_at_ms) / 3600000.0 as gap_hours
+        (event_at_ms - previous_event_at_ms) / 3600000e0 as gap_hours
     from sequenced
 )
 

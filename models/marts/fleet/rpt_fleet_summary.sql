@@ -70,7 +70,7 @@ final as (
         {{ graphlets.ms_to_timestamp('pipeline_rollup.last_activity_at_ms') }}
             as last_activity_at,
         (pipeline_rollup.last_activity_at_ms - pipeline_rollup.first_activity_at_ms)
-            / 86400000.0 as window_days,
+            / 86400000e0 as window_days,
         pipeline_rollup.pipeline_count,
         coalesce(pipeline_rollup.run_count, 0) as run_count,
         cost_rollup.execution_count,

@@ -46,7 +46,7 @@ metric_values as (
     union all
     select
         'hours_decision_to_push',
-        (pushes.pushed_at_ms - graphlets.decided_at_ms) / 3600000.0
+        (pushes.pushed_at_ms - graphlets.decided_at_ms) / 3600000e0
     from graphlets
     inner join pushes on graphlets.graphlet_id = pushes.graphlet_id
 ),

@@ -15,7 +15,7 @@ unioned as (
         'artifact' as node_kind,
         artifact_id as mlmd_id,
         artifact_type as node_type,
-        cast(null as varchar) as category,
+        cast(null as string) as category,
         artifact_state as state,
         producer_execution_id,
         {{ graphlets.ms_to_timestamp('created_at_ms') }} as created_at

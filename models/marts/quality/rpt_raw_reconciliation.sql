@@ -13,7 +13,7 @@ counts_{{ loop.index }} as (
     select
         '{{ entry.table }}' as source_table,
         (select count(*) from {{ source('mlmd', entry.table) }}) as raw_rows,
-        (select coalesce({{ entry.get('staged_rows', 'count(*)') }}, 0)
+        (select cast(coalesce({{ entry.get('staged_rows', 'count(*)') }}, 0) as bigint)
             from {{ ref(entry.staged) }}) as staged_rows,
         (select count(*) from {{ ref(entry.base) }}
             where quarantine_reason is null and is_after_as_of) as after_as_of_rows

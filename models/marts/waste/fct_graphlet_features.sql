@@ -52,9 +52,9 @@ final as (
         history.last_known_graphlet_id,
         history.last_known_is_pushed,
         history.last_known_is_training_failed,
-        (pushes.decision_at_ms - history.last_known_finished_at_ms) / 3600000.0
+        (pushes.decision_at_ms - history.last_known_finished_at_ms) / 3600000e0
             as hours_since_last_known_graphlet,
-        (pushes.decision_at_ms - history.last_pushed_at_ms) / 3600000.0
+        (pushes.decision_at_ms - history.last_pushed_at_ms) / 3600000e0
             as hours_since_last_push,
         case when pushes.outcome <> 'pending' then pushes.is_pushed end as is_pushed
     from pushes

@@ -135,13 +135,18 @@ def _predict_in_one_thread(train_x, train_y, predict_x):
     return out_of_fold, predicted, "HistGradientBoostingClassifier"
 
 
+def _pandas(relation):
+    """A ref as pandas: a Spark DataFrame converts with toPandas, a DuckDB relation with df."""
+    return relation.toPandas() if hasattr(relation, "toPandas") else relation.df()
+
+
 def model(dbt, session):
     dbt.config(materialized="table", packages=["scikit-learn", "threadpoolctl", "pandas", "numpy"])
 
-    features = dbt.ref("fct_graphlet_features").df()
-    cutoff = dbt.ref("int_pruning_cutoff").df()
-    pushes = dbt.ref("int_graphlet_pushes").df()
-    prunable = dbt.ref("int_graphlet_prunable_costs").df()
+    features = _pandas(dbt.ref("fct_graphlet_features"))
+    cutoff = _pandas(dbt.ref("int_pruning_cutoff"))
+    pushes = _pandas(dbt.ref("int_graphlet_pushes"))
+    prunable = _pandas(dbt.ref("int_graphlet_prunable_costs"))
 
     # No decision at all (an empty store, an as_of before any activity): no cutoff.
     has_cutoff = len(cutoff) and pd.notna(cutoff["cutoff_at_ms"].iloc[0])

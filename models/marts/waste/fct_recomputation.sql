@@ -50,8 +50,8 @@ keyed as (
             executions.cache_key,
             md5(
                 executions.execution_type || '|'
-                || coalesce(cast(input_sets.input_artifact_ids as varchar), '[]') || '|'
-                || coalesce(cast(property_sets.property_values as varchar), '[]')
+                || coalesce(cast(input_sets.input_artifact_ids as string), '[]') || '|'
+                || coalesce(cast(property_sets.property_values as string), '[]')
             )
         ) as recomputation_key
     from executions
@@ -62,9 +62,9 @@ keyed as (
 ordered as (
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by recomputation_key order by started_at_ms, execution_id
-        ) as computation_order,
+        ) as bigint) as computation_order,
         first_value(execution_id) over (
             partition by recomputation_key order by started_at_ms, execution_id
         ) as original_execution_id

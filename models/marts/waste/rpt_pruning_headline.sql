@@ -68,7 +68,7 @@ count_graphlets as (
             as training_graphlet_count,
         count(*) filter (where period = 'evaluation' and outcome <> 'pending')
             as evaluation_graphlet_count,
-        cast(max(model_name) as varchar) as model_name
+        cast(max(model_name) as string) as model_name
     from predictions
 ),
 
@@ -91,7 +91,7 @@ final as (
                 then 'nothing_to_backtest'
             else 'backtested'
         end as backtest_status,
-        cast(coalesce(judge_constraints.threshold, 0.0) as double) as threshold,
+        cast(coalesce(judge_constraints.threshold, 0e0) as double) as threshold,
         judge_constraints.age_bound_multiplier,
         judge_constraints.pipeline_loss_cap,
         cast(find_fleet_bound.fleet_p90_push_gap_hours as double)

@@ -82,13 +82,13 @@ final as (
         *,
         push_count_unpruned >= 2
             and coalesce(pushes_lost_share, 0) > {{ max_pipeline_push_loss }} as is_starved,
-        row_number() over (
+        cast(row_number() over (
             order by
                 coalesce(pushes_lost_share, 0) desc,
                 coalesce(mean_deployed_model_age_hours, 0)
                     - coalesce(mean_deployed_model_age_hours_unpruned, 0) desc,
                 pipeline_name
-        ) as impact_rank
+        ) as bigint) as impact_rank
     from combine_policies
 )
 

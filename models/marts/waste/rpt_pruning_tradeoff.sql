@@ -50,7 +50,7 @@ sum_pipelines as (
 
 {#- Active time does not depend on the policy: summed once per period. -#}
 count_pipeline_weeks as (
-    select period, sum(active_hours) / (7 * 24.0) as pipeline_weeks
+    select period, sum(active_hours) / (7 * 24e0) as pipeline_weeks
     from outcomes
     where policy = 'never_prune'
     group by period
@@ -66,7 +66,7 @@ measure_push_gaps as (
         (pushed_at_ms - lag(pushed_at_ms) over (
             partition by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
             order by pushed_at_ms, graphlet_id
-        )) / 3600000.0 as gap_hours
+        )) / 3600000e0 as gap_hours
     from decisions
     where is_pushed and not is_pruned
 ),

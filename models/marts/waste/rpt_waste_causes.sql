@@ -12,19 +12,19 @@ signals as (
 
 unpivot_signals as (
     select graphlet_id, outcome, 'data_drift' as signal,
-        cast(is_drifted as varchar) as signal_value
+        cast(is_drifted as string) as signal_value
     from signals
     union all
     select graphlet_id, outcome, 'structure_change' as signal,
-        cast(is_structure_changed as varchar) as signal_value
+        cast(is_structure_changed as string) as signal_value
     from signals
     union all
     select graphlet_id, outcome, 'code_change' as signal,
-        cast(is_code_changed as varchar) as signal_value
+        cast(is_code_changed as string) as signal_value
     from signals
     union all
     select graphlet_id, outcome, 'no_new_data' as signal,
-        cast(is_no_new_data as varchar) as signal_value
+        cast(is_no_new_data as string) as signal_value
     from signals
     union all
     select graphlet_id, outcome, 'time_since_last_push' as signal,
