@@ -213,24 +213,14 @@ final as (
     from list_configurations
     cross join list_pipeline_periods
     left join count_outcomes
-        on list_configurations.policy = count_outcomes.policy
-        and list_configurations.threshold is not distinct from count_outcomes.threshold
-        and list_configurations.age_bound_multiplier
-            is not distinct from count_outcomes.age_bound_multiplier
-        and list_configurations.pipeline_loss_cap
-            is not distinct from count_outcomes.pipeline_loss_cap
+        on {{ graphlets.same_policy('list_configurations', 'count_outcomes') }}
         and list_pipeline_periods.period = count_outcomes.period
         and list_pipeline_periods.pipeline_name = count_outcomes.pipeline_name
     left join keep_windows
         on list_pipeline_periods.period = keep_windows.period
         and list_pipeline_periods.pipeline_name = keep_windows.pipeline_name
     left join summarise_model_age
-        on list_configurations.policy = summarise_model_age.policy
-        and list_configurations.threshold is not distinct from summarise_model_age.threshold
-        and list_configurations.age_bound_multiplier
-            is not distinct from summarise_model_age.age_bound_multiplier
-        and list_configurations.pipeline_loss_cap
-            is not distinct from summarise_model_age.pipeline_loss_cap
+        on {{ graphlets.same_policy('list_configurations', 'summarise_model_age') }}
         and list_pipeline_periods.period = summarise_model_age.period
         and list_pipeline_periods.pipeline_name = summarise_model_age.pipeline_name
 )

@@ -31,10 +31,7 @@ find_chosen_rows as (
     select tradeoff.*
     from tradeoff
     inner join chosen
-        on tradeoff.policy = chosen.policy
-        and tradeoff.threshold is not distinct from chosen.threshold
-        and tradeoff.age_bound_multiplier is not distinct from chosen.age_bound_multiplier
-        and tradeoff.pipeline_loss_cap is not distinct from chosen.pipeline_loss_cap
+        on {{ graphlets.same_policy('tradeoff', 'chosen') }}
 ),
 
 find_guarded_training_row as (

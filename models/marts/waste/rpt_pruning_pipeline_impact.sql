@@ -24,10 +24,7 @@ select_policy_outcomes as (
     select outcomes.*
     from outcomes
     inner join chosen
-        on outcomes.policy = chosen.policy
-        and outcomes.threshold is not distinct from chosen.threshold
-        and outcomes.age_bound_multiplier is not distinct from chosen.age_bound_multiplier
-        and outcomes.pipeline_loss_cap is not distinct from chosen.pipeline_loss_cap
+        on {{ graphlets.same_policy('outcomes', 'chosen') }}
 ),
 
 guarded as (

@@ -94,12 +94,7 @@ combine_figures as (
     from sum_pipelines
     left join count_pipeline_weeks on sum_pipelines.period = count_pipeline_weeks.period
     left join summarise_push_gaps
-        on sum_pipelines.policy = summarise_push_gaps.policy
-        and sum_pipelines.threshold is not distinct from summarise_push_gaps.threshold
-        and sum_pipelines.age_bound_multiplier
-            is not distinct from summarise_push_gaps.age_bound_multiplier
-        and sum_pipelines.pipeline_loss_cap
-            is not distinct from summarise_push_gaps.pipeline_loss_cap
+        on {{ graphlets.same_policy('sum_pipelines', 'summarise_push_gaps') }}
         and sum_pipelines.period = summarise_push_gaps.period
 ),
 
