@@ -15,6 +15,7 @@ import os
 import random
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -244,8 +245,21 @@ def _unprivileged(argv: list[str]) -> list[str]:
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *argv]
 
 
+def _reachable_by_others(path: Path) -> list[tuple[Path, int]]:
+    """Let user `nobody` reach `path` (a checkout in a 0700 temp dir, say): add search
+    permission to each ancestor that lacks it; return the modes to restore."""
+    changed = []
+    for folder in path.parents:
+        mode = folder.stat().st_mode
+        if os.geteuid() == 0 and not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
+            changed.append((folder, mode))
+    return changed
+
+
 @pytest.fixture()
 def read_only(data: DataDir) -> Iterator[DataDir]:
+    opened = _reachable_by_others(GRAPHLETS)
     parent = Path(tempfile.mkdtemp(prefix="graphlets-read-only-"))
     parent.chmod(0o755)
     root = parent / "data"
@@ -259,6 +273,8 @@ def read_only(data: DataDir) -> Iterator[DataDir]:
     for folder in folders:
         folder.chmod(0o755)
     shutil.rmtree(parent)
+    for folder, mode in opened:
+        folder.chmod(mode)
 
 
 def test_a_read_only_data_dir_gets_one_line_from_every_writer(read_only: DataDir) -> None:
