@@ -28,6 +28,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check python benchmarks
+	$(BIN)/ruff format --check python benchmarks
 
 test: $(STAMP) lint spark
 	bash scripts/ensure_chromium.sh

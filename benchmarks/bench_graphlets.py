@@ -60,9 +60,7 @@ def child_dbt(data_dir: Path, out: Path) -> None:
         nodes.append({"kind": kind, "name": name, "status": status, "seconds": seconds})
 
     started = time.perf_counter()
-    result = run_dbt(
-        DataDir(data_dir), "build", "--select", *SELECT, *INDIRECT, on_node=on_node
-    )
+    result = run_dbt(DataDir(data_dir), "build", "--select", *SELECT, *INDIRECT, on_node=on_node)
     wall = time.perf_counter() - started
     if not nodes:  # no callback events: fall back to the results' execution times
         nodes = [
@@ -70,10 +68,17 @@ def child_dbt(data_dir: Path, out: Path) -> None:
             for n in result.nodes
         ]
     failures = [f"{n.name}: {n.status}: {n.message}" for n in result.failures]
-    out.write_text(json.dumps({
-        "success": result.success, "wall": wall, "peak_mb": peak_rss_mb(),
-        "nodes": nodes, "failures": failures,
-    }))
+    out.write_text(
+        json.dumps(
+            {
+                "success": result.success,
+                "wall": wall,
+                "peak_mb": peak_rss_mb(),
+                "nodes": nodes,
+                "failures": failures,
+            }
+        )
+    )
 
 
 # --------------------------------------------------------------------------- child: python
@@ -105,10 +110,13 @@ def python_membership(con: Any) -> tuple[dict[int, dict[int, str]], dict[str, fl
         "from staging.stg_mlmd__executions x "
         "join staging.stg_mlmd__types t on x.execution_type_id = t.type_id"
     ).fetchall()
-    artifacts = {r[0] for r in con.execute(
-        "select a.artifact_id from staging.stg_mlmd__artifacts a "
-        "join staging.stg_mlmd__types t on a.artifact_type_id = t.type_id"
-    ).fetchall()}
+    artifacts = {
+        r[0]
+        for r in con.execute(
+            "select a.artifact_id from staging.stg_mlmd__artifacts a "
+            "join staging.stg_mlmd__types t on a.artifact_type_id = t.type_id"
+        ).fetchall()
+    }
     events = con.execute(
         "select e.artifact_id, e.execution_id, e.event_direction, p.event_keys "
         "from staging.stg_mlmd__events e "
@@ -181,7 +189,8 @@ def python_membership(con: Any) -> tuple[dict[int, dict[int, str]], dict[str, fl
         # Downstream starts at the trainer's outputs (its own model included, never
         # another trainer's) and walks forward within the boundary.
         seeds = {
-            art(a) for a in outputs_of.get(trainer, [])
+            art(a)
+            for a in outputs_of.get(trainer, [])
             if a not in trainer_output or producer_of[a] == trainer
         }
         downstream = set(seeds)
@@ -223,14 +232,23 @@ def child_python(data_dir: Path, out: Path) -> None:
             for g, n in sorted(keys)[:5]
         ]
 
-    out.write_text(json.dumps({
-        "wall": wall, "peak_mb": peak, "timings": timings,
-        "graphlets": len(membership), "sql_graphlets": len(sql_graphlets),
-        "members": len(py_roles), "sql_members": len(sql_roles),
-        "only_sql": len(only_sql), "only_python": len(only_py),
-        "role_differs": len(role_differs),
-        "examples": show(only_sql) + show(only_py) + show(role_differs),
-    }))
+    out.write_text(
+        json.dumps(
+            {
+                "wall": wall,
+                "peak_mb": peak,
+                "timings": timings,
+                "graphlets": len(membership),
+                "sql_graphlets": len(sql_graphlets),
+                "members": len(py_roles),
+                "sql_members": len(sql_roles),
+                "only_sql": len(only_sql),
+                "only_python": len(only_py),
+                "role_differs": len(role_differs),
+                "examples": show(only_sql) + show(only_py) + show(role_differs),
+            }
+        )
+    )
 
 
 # --------------------------------------------------------------------------- parent
@@ -242,7 +260,8 @@ def run_child(mode: str, data_dir: Path, timeout: float | None) -> tuple[dict[st
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, __file__, "--child", mode, str(data_dir), "--out", str(out)],
-            check=True, timeout=timeout,
+            check=True,
+            timeout=timeout,
         )
         return json.loads(out.read_text()), time.perf_counter() - started
 
@@ -289,8 +308,10 @@ def report_dbt(result: dict[str, Any], wall: float, top: int) -> None:
         print(f"{f'... {len(models) - top} more models':<48} {rest:>9.2f}")
     print(f"{f'{len(tests)} data tests':<48} {sum(n['seconds'] for n in tests):>9.2f}")
     print(f"{'all nodes (sum)':<48} {sum(n['seconds'] for n in result['nodes']):>9.2f}")
-    print(f"success: {result['success']}; in dbt: {result['wall']:.1f} s; "
-          f"process wall (with dbt start-up): {wall:.1f} s; peak RSS {result['peak_mb']:.0f} MiB")
+    print(
+        f"success: {result['success']}; in dbt: {result['wall']:.1f} s; "
+        f"process wall (with dbt start-up): {wall:.1f} s; peak RSS {result['peak_mb']:.0f} MiB"
+    )
     for failure in result["failures"]:
         print(f"  FAILED {failure}")
 
@@ -320,17 +341,23 @@ def main() -> None:
         py, py_wall = run_child("python", data_dir, args.timeout)
         timings = ", ".join(f"{k} {v:.1f} s" for k, v in py["timings"].items())
         print("\n== Python (networkx) membership from the staged tables")
-        print(f"wall {py['wall']:.1f} s ({timings}); process wall {py_wall:.1f} s; "
-              f"peak RSS {py['peak_mb']:.0f} MiB")
-        print(f"graphlets: python {py['graphlets']:,}, sql {py['sql_graphlets']:,}; "
-              f"members (trainer+upstream+downstream): python {py['members']:,}, "
-              f"sql {py['sql_members']:,}")
+        print(
+            f"wall {py['wall']:.1f} s ({timings}); process wall {py_wall:.1f} s; "
+            f"peak RSS {py['peak_mb']:.0f} MiB"
+        )
+        print(
+            f"graphlets: python {py['graphlets']:,}, sql {py['sql_graphlets']:,}; "
+            f"members (trainer+upstream+downstream): python {py['members']:,}, "
+            f"sql {py['sql_members']:,}"
+        )
         ratio_time = dbt_result["wall"] / py["wall"] if py["wall"] else float("inf")
         ratio_rss = dbt_result["peak_mb"] / py["peak_mb"] if py["peak_mb"] else float("inf")
         print(f"\nratio dbt/python: time {ratio_time:.2f}x, peak RSS {ratio_rss:.2f}x")
         mismatches = py["only_sql"] + py["only_python"]
-        print(f"mismatches: {mismatches} (only in SQL {py['only_sql']}, only in Python "
-              f"{py['only_python']}); role differs: {py['role_differs']}")
+        print(
+            f"mismatches: {mismatches} (only in SQL {py['only_sql']}, only in Python "
+            f"{py['only_python']}); role differs: {py['role_differs']}"
+        )
         for example in py["examples"]:
             print(f"  {example}")
         if mismatches or py["role_differs"]:

@@ -53,9 +53,14 @@ print(json.dumps({"rows": summary.rows_total, "seconds": seconds, "cpu": cpu_sec
 
 # Columns holding ids that must shift with each copy.
 ID_COLUMNS = {
-    "Artifact": ["id"], "Execution": ["id"], "Context": ["id"], "Event": ["id", "artifact_id",
-    "execution_id"], "EventPath": ["event_id"], "ArtifactProperty": ["artifact_id"],
-    "ExecutionProperty": ["execution_id"], "ContextProperty": ["context_id"],
+    "Artifact": ["id"],
+    "Execution": ["id"],
+    "Context": ["id"],
+    "Event": ["id", "artifact_id", "execution_id"],
+    "EventPath": ["event_id"],
+    "ArtifactProperty": ["artifact_id"],
+    "ExecutionProperty": ["execution_id"],
+    "ContextProperty": ["context_id"],
     "Attribution": ["id", "context_id", "artifact_id"],
     "Association": ["id", "context_id", "execution_id"],
     "ParentContext": ["context_id", "parent_context_id"],
@@ -74,9 +79,12 @@ def make_store(target: Path, min_rows: int) -> int:
         base = {t: con.execute(f"SELECT * FROM `{t}`").fetchall() for t in ID_COLUMNS}
         shift = 100_000  # ids stay within MySQL and PostgreSQL INT
         copies = 0
-        while sum(
-            con.execute(f"SELECT count(*) FROM `{t}`").fetchone()[0] for t in mlmd_schema.TABLES
-        ) < min_rows:
+        while (
+            sum(
+                con.execute(f"SELECT count(*) FROM `{t}`").fetchone()[0] for t in mlmd_schema.TABLES
+            )
+            < min_rows
+        ):
             copies += 1
             for table, shifted in ID_COLUMNS.items():
                 columns = mlmd_schema.column_names(table)

@@ -33,10 +33,10 @@ print(json.dumps({{"rows": s.rows_total, "seconds": s.seconds, "peak_kib": peak_
 def run(preset: str, fmt: str, seed: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / ("raw" if fmt == "parquet" else "fleet.sqlite")
-        code = CHILD.format(out=str(out), preset=preset,
-                            seed=seed, fmt=fmt)
-        done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                              text=True)
+        code = CHILD.format(out=str(out), preset=preset, seed=seed, fmt=fmt)
+        done = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        )
         return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -46,14 +46,18 @@ def main() -> None:
     parser.add_argument("--format", default="parquet", choices=["parquet", "sqlite"])
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    print(f"{'preset':<8} {'rows':>12} {'seconds':>8} {'rows/s':>11} {'peak RSS':>10} "
-          f"{'pipelines':>9} {'trainer runs':>12} {'not pushed':>10}")
+    print(
+        f"{'preset':<8} {'rows':>12} {'seconds':>8} {'rows/s':>11} {'peak RSS':>10} "
+        f"{'pipelines':>9} {'trainer runs':>12} {'not pushed':>10}"
+    )
     for preset in args.presets:
         r = run(preset, args.format, args.seed)
-        print(f"{preset:<8} {r['rows']:>12,} {r['seconds']:>8.1f} "
-              f"{r['rows'] / r['seconds']:>11,.0f} {r['peak_kib'] / 2**20:>8.2f} G "
-              f"{r['pipelines']:>9,} {r['trainer_runs']:>12,} {r['share_not_pushed']:>10.3f}",
-              flush=True)
+        print(
+            f"{preset:<8} {r['rows']:>12,} {r['seconds']:>8.1f} "
+            f"{r['rows'] / r['seconds']:>11,.0f} {r['peak_kib'] / 2**20:>8.2f} G "
+            f"{r['pipelines']:>9,} {r['trainer_runs']:>12,} {r['share_not_pushed']:>10.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

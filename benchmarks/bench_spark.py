@@ -28,9 +28,18 @@ import duckdb
 
 def simulate(preset: str, root: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "graphlets.cli", "simulate", "--preset", preset,
-         "--data-dir", str(root)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "graphlets.cli",
+            "simulate",
+            "--preset",
+            preset,
+            "--data-dir",
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
     )
 
 
@@ -43,9 +52,19 @@ def raw_rows(raw: Path) -> int:
 def timed_build(root: Path, target: str, env: dict[str, str]) -> dict[str, object]:
     started = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "graphlets.cli", "build", "--target", target,
-         "--data-dir", str(root)],
-        capture_output=True, text=True, env={**os.environ, **env},
+        [
+            sys.executable,
+            "-m",
+            "graphlets.cli",
+            "build",
+            "--target",
+            target,
+            "--data-dir",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
     )
     wall = time.perf_counter() - started
     if completed.returncode != 0:
@@ -68,12 +87,15 @@ def report(name: str, build: dict[str, object]) -> None:
     models = by_kind.get("model", 0.0)
     tests = by_kind.get("test", 0.0) + by_kind.get("unit_test", 0.0)
     rest = wall - sum(by_kind.values())
-    print(f"{name}: {wall:.1f} s = models {models:.1f} s + tests {tests:.1f} s "
-          f"+ start-up, parsing and between nodes {rest:.1f} s")
+    print(
+        f"{name}: {wall:.1f} s = models {models:.1f} s + tests {tests:.1f} s "
+        f"+ start-up, parsing and between nodes {rest:.1f} s"
+    )
     slowest = build["slowest"]
     assert isinstance(slowest, list)
-    print("  slowest models: " + ", ".join(f"{model} {seconds:.1f} s"
-                                            for seconds, model in slowest))
+    print(
+        "  slowest models: " + ", ".join(f"{model} {seconds:.1f} s" for seconds, model in slowest)
+    )
 
 
 def main() -> None:
@@ -97,10 +119,17 @@ def main() -> None:
                 (root / "raw").symlink_to(raw, target_is_directory=True)
         print(f"raw layer: {raw_rows(raw):,} rows ({args.data_dir or args.preset})")
         report("duckdb", timed_build(on_duckdb, "duckdb", {}))
-        report(f"spark {args.master}", timed_build(on_spark, "spark", {
-            "GRAPHLETS_SPARK_MASTER": args.master,
-            "GRAPHLETS_SPARK_SHUFFLE_PARTITIONS": args.shuffle_partitions,
-        }))
+        report(
+            f"spark {args.master}",
+            timed_build(
+                on_spark,
+                "spark",
+                {
+                    "GRAPHLETS_SPARK_MASTER": args.master,
+                    "GRAPHLETS_SPARK_SHUFFLE_PARTITIONS": args.shuffle_partitions,
+                },
+            ),
+        )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,9 @@ def _print_version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_print_version, is_eager=True,
-                     help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """graphlets: model graphlets and waste from ML Metadata (MLMD) stores."""
@@ -192,14 +193,14 @@ def simulate(
             _refuse_replacing_a_real_store(data, force)
             target = rawlayer.new_version_dir(data.raw)
             try:
-                summary = _simulate_into(
-                    run_simulation, target, preset, pipelines, days, seed, fmt
-                )
+                summary = _simulate_into(run_simulation, target, preset, pipelines, days, seed, fmt)
             except BaseException:
                 rawlayer.discard(target)
                 raise
-            source = f"preset {summary.preset}, {summary.pipelines} pipelines, " \
+            source = (
+                f"preset {summary.preset}, {summary.pipelines} pipelines, "
                 f"{summary.days} days, seed {seed}"
+            )
             rawlayer.swap_in(target, data.raw, source_kind="simulate", source=source)
             target = data.raw
     rate = summary.rows_total / summary.seconds if summary.seconds else 0.0
@@ -225,8 +226,15 @@ def _refuse_replacing_a_real_store(data: DataDir, force: bool) -> None:
         )
 
 
-def _simulate_into(run_simulation: Any, target: Path, preset: str, pipelines: int | None,
-                   days: int | None, seed: int, fmt: str) -> Any:
+def _simulate_into(
+    run_simulation: Any,
+    target: Path,
+    preset: str,
+    pipelines: int | None,
+    days: int | None,
+    seed: int,
+    fmt: str,
+) -> Any:
     with console.status(f"simulating the {preset} fleet") as status:
         try:
             return run_simulation(
@@ -272,12 +280,16 @@ def build_warehouse(
     def on_node(resource_type: str, name: str, status: str, seconds: float) -> None:
         counts[f"{resource_type} {status}"] = counts.get(f"{resource_type} {status}", 0) + 1
         if resource_type in ("model", "seed") and status == "success":
-            console.print(f"  [green]{status:>7}[/] {resource_type:<6} {name} "
-                          f"[dim]{seconds:.1f}s[/]")
+            console.print(
+                f"  [green]{status:>7}[/] {resource_type:<6} {name} [dim]{seconds:.1f}s[/]"
+            )
 
     started = time.perf_counter()
     outcome = warehouse.build(
-        data, variables, select=os.environ.get(BUILD_SELECT_ENV) or None, on_node=on_node,
+        data,
+        variables,
+        select=os.environ.get(BUILD_SELECT_ENV) or None,
+        on_node=on_node,
         target=target,
     )
     tests = counts.get("test pass", 0) + counts.get("test warn", 0)
@@ -310,9 +322,7 @@ def _checked_vars(pairs: list[str], as_of: str | None) -> dict[str, Any]:
     return variables
 
 
-def _build_command(
-    data: DataDir, variables: dict[str, Any], target: str | None = None
-) -> None:
+def _build_command(data: DataDir, variables: dict[str, Any], target: str | None = None) -> None:
     from graphlets.spark import SparkUnavailableError
 
     with _writing(data, "build", f"the previous warehouse {data.warehouse} is unchanged"):

@@ -155,8 +155,7 @@ def run_dbt(
 def describe_failures(result: BuildResult) -> str:
     """One line per failing node with dbt's message."""
     lines = [
-        f"{n.resource_type} {n.name}: {n.status}: {_one_line(n.message)}"
-        for n in result.failures
+        f"{n.resource_type} {n.name}: {n.status}: {_one_line(n.message)}" for n in result.failures
     ]
     return "\n".join(lines) or "dbt reported a failure without a failing node"
 

@@ -31,6 +31,7 @@ Progress = Callable[[str, int], None]
 REQUIRED_TABLES = ("Type", "Artifact", "Execution", "Event", "EventPath")
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds
 
+
 class IngestError(GraphletsError):
     """A store or export that cannot be loaded; the message says exactly what is wrong."""
 
@@ -98,9 +99,7 @@ def _checked_schema_version(reader: readers.Reader, found: dict[str, list[str]])
     if missing:
         raise IngestError(f"not an MLMD store, missing table(s) {', '.join(missing)}")
     if "MLMDEnv" not in found:
-        raise IngestError(
-            f"no MLMDEnv table, so the MLMD schema version is unknown; {_SUPPORTED}"
-        )
+        raise IngestError(f"no MLMDEnv table, so the MLMD schema version is unknown; {_SUPPORTED}")
     return _supported(reader.schema_version())
 
 
@@ -113,7 +112,8 @@ def _supported(version: int | None) -> int:
     if not mlmd_schema.MIN_SCHEMA_VERSION <= version <= mlmd_schema.SCHEMA_VERSION:
         hint = (
             " (upgrade it with ml-metadata's enable_upgrade_migration)"
-            if version < mlmd_schema.MIN_SCHEMA_VERSION else ""
+            if version < mlmd_schema.MIN_SCHEMA_VERSION
+            else ""
         )
         raise IngestError(f"MLMD schema version {version} is not supported; {_SUPPORTED}{hint}")
     return version
@@ -127,9 +127,7 @@ def _plan(found: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, 
         present = found.get(table, [])
         lacking = [c for c in mlmd_schema.required_columns(table) if c not in present]
         if present and lacking:
-            raise IngestError(
-                f"table {table} lacks column(s) {', '.join(lacking)}"
-            )
+            raise IngestError(f"table {table} lacks column(s) {', '.join(lacking)}")
         absent = [c for c in mlmd_schema.column_names(table) if c not in present]
         if present and absent:
             filled[table] = absent
@@ -279,9 +277,9 @@ def _check_columns(path: Path, table: str, found: list[str]) -> list[str]:
     return [c for c in wanted if c not in found]
 
 
-def _copy_export(con: duckdb.DuckDBPyConnection, path: Path, table: str, target: Path) -> tuple[
-    int, list[str]
-]:
+def _copy_export(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, target: Path
+) -> tuple[int, list[str]]:
     relation = _reader(path)
     found = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     absent = _check_columns(path, table, found)

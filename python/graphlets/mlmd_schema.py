@@ -121,7 +121,6 @@ def required_columns(table: str) -> list[str]:
     return [name for name in column_names(table) if name not in optional]
 
 
-
 # The raw layer's column types as Arrow types (Parquet files, loaders, the simulator).
 ARROW_TYPES: dict[str, pa.DataType] = {
     "BIGINT": pa.int64(),

@@ -109,8 +109,10 @@ def _describe(url: StoreUrl, error: BaseException, timeout: float = 0.0) -> str:
 def _describe_mysql(url: StoreUrl, error: Exception) -> str:
     code = error.args[0] if error.args else None
     if code == 1044:  # MySQL does not tell a missing database from a forbidden one
-        return (f"no database named {url.database} on {url.host}:{url.port} "
-                f"that user {url.user} may read")
+        return (
+            f"no database named {url.database} on {url.host}:{url.port} "
+            f"that user {url.user} may read"
+        )
     if code == 1049:
         return f"no database named {url.database} on {url.host}:{url.port}"
     return _describe(url, error)
@@ -144,8 +146,9 @@ class _Catalog:
     """What the store holds, in its own spelling (MySQL CamelCase, PostgreSQL lower case)."""
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
-        self.tables = {_MLMD_NAMES[str(t).lower()]: str(t) for t, _ in rows
-                       if str(t).lower() in _MLMD_NAMES}
+        self.tables = {
+            _MLMD_NAMES[str(t).lower()]: str(t) for t, _ in rows if str(t).lower() in _MLMD_NAMES
+        }
         self.mapping = _mlmd_columns(rows)
 
     def columns(self) -> dict[str, list[str]]:
@@ -173,10 +176,12 @@ class _SqliteReader:
         # autocommit off: every read below runs in one transaction, one snapshot.
         self.con: Any = adbc.connect(uri)
         try:
-            self.catalog = _Catalog(self._rows(
-                "SELECT m.name, p.name FROM sqlite_master m "
-                "JOIN pragma_table_info(m.name) p WHERE m.type = 'table'"
-            ))
+            self.catalog = _Catalog(
+                self._rows(
+                    "SELECT m.name, p.name FROM sqlite_master m "
+                    "JOIN pragma_table_info(m.name) p WHERE m.type = 'table'"
+                )
+            )
         except Exception as error:
             self.close()
             reason = _describe(url, error).rsplit(": ", 1)[-1]  # past the driver's prefixes
@@ -233,10 +238,12 @@ class _PostgresReader:
             # row order is its step order.
             self._execute("SET synchronize_seqscans = off")
             self._execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            self.catalog = _Catalog(self._rows(
-                "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema()"
-            ))
+            self.catalog = _Catalog(
+                self._rows(
+                    "SELECT table_name, column_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema()"
+                )
+            )
         except Exception as error:
             self.close()
             raise ReaderError(_describe(url, error)) from None
@@ -300,15 +307,21 @@ class _MysqlReader:
         # error code, where connectorx's pool retries for half a minute.
         try:
             self.con: Any = pymysql.connect(
-                host=url.host, port=url.port, user=url.user, password=url.password or "",
-                database=url.database, connect_timeout=max(1, round(connect_timeout)),
+                host=url.host,
+                port=url.port,
+                user=url.user,
+                password=url.password or "",
+                database=url.database,
+                connect_timeout=max(1, round(connect_timeout)),
             )
         except pymysql.MySQLError as error:
             raise ReaderError(_describe_mysql(url, error)) from None
-        self.catalog = _Catalog(self._rows(
-            "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS "
-            "WHERE TABLE_SCHEMA = DATABASE()"
-        ))
+        self.catalog = _Catalog(
+            self._rows(
+                "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS "
+                "WHERE TABLE_SCHEMA = DATABASE()"
+            )
+        )
 
     def _rows(self, query: str) -> list[tuple[Any, ...]]:
         with self.con.cursor() as cursor:
@@ -343,9 +356,9 @@ class _MysqlReader:
         self, cx: Any, tables: list[str], parts: list[str]
     ) -> Iterator[tuple[str, pa.RecordBatch]]:
         stream = cx.read_sql(
-                self.uri,
-                " UNION ALL ".join(parts),
-                return_type="arrow_stream",
+            self.uri,
+            " UNION ALL ".join(parts),
+            return_type="arrow_stream",
             batch_size=BATCH_ROWS,
             pre_execution_query=[
                 "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
@@ -407,5 +420,3 @@ def _split(batch: pa.RecordBatch, tables: list[str]) -> Iterator[tuple[str, pa.R
             names.append(name)
             used[kind] += 1
         yield table, pa.RecordBatch.from_arrays(arrays, names=names)
-
-

@@ -125,7 +125,7 @@ def expose_marts(warehouse: Path, locations: dict[str, str]) -> int:
             files = _sql_string(str(Path(folder) / "*.parquet"))
             columns = con.execute(f"describe select * from read_parquet({files})").fetchall()
             selected = ", ".join(
-                f"timezone('UTC', \"{column}\") as \"{column}\""
+                f'timezone(\'UTC\', "{column}") as "{column}"'
                 if column_type == "TIMESTAMP WITH TIME ZONE"
                 else f'"{column}"'
                 for column, column_type, *_ in columns

@@ -21,8 +21,12 @@ from graphlets.errors import GraphletsError
 
 PASSWORD_ENV = "GRAPHLETS_MLMD_PASSWORD"
 DEFAULT_PORTS = {"mysql": 3306, "postgresql": 5432}
-_SCHEMES = {"mysql": "mysql", "mariadb": "mysql", "postgresql": "postgresql",
-            "postgres": "postgresql"}
+_SCHEMES = {
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "postgresql": "postgresql",
+    "postgres": "postgresql",
+}
 
 
 class StoreUrlError(GraphletsError):
@@ -52,7 +56,7 @@ def parse(text: str) -> StoreUrl:
         return StoreUrl("sqlite", path=Path(text))
     scheme = text.split("://", 1)[0].lower()
     if scheme == "sqlite":
-        return StoreUrl("sqlite", path=Path(text[len("sqlite://"):]))
+        return StoreUrl("sqlite", path=Path(text[len("sqlite://") :]))
     if scheme not in _SCHEMES:
         raise StoreUrlError(
             f"unknown store URL scheme {scheme!r}; use mysql://, postgresql:// or an SQLite path"
@@ -69,9 +73,7 @@ def parse(text: str) -> StoreUrl:
     user = unquote(parts.username or "") or _default_user(kind)
     password = unquote(parts.password) if parts.password is not None else None
     if password is None:
-        password = os.environ.get(PASSWORD_ENV) or (
-            _my_cnf_password() if kind == "mysql" else None
-        )
+        password = os.environ.get(PASSWORD_ENV) or (_my_cnf_password() if kind == "mysql" else None)
     return StoreUrl(kind, None, parts.hostname, port, user, database, password)
 
 

@@ -36,8 +36,11 @@ class BuildOutcome:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"{n.resource_type} {n.name}: {n.message}" for n in self.result.nodes
-                if n.status == "warn" and n.name != "assert_no_graphlet_reached_max_depth"]
+        return [
+            f"{n.resource_type} {n.name}: {n.message}"
+            for n in self.result.nodes
+            if n.status == "warn" and n.name != "assert_no_graphlet_reached_max_depth"
+        ]
 
 
 def _now() -> str:
@@ -59,10 +62,13 @@ def _versions() -> tuple[str, str]:
 
 
 def _truncated(con: duckdb.DuckDBPyConnection) -> tuple[int, list[int]]:
-    ids = [row[0] for row in con.execute(
-        "select trainer_execution_id from marts.fct_graphlets "
-        "where is_truncated order by trainer_execution_id"
-    ).fetchall()]
+    ids = [
+        row[0]
+        for row in con.execute(
+            "select trainer_execution_id from marts.fct_graphlets "
+            "where is_truncated order by trainer_execution_id"
+        ).fetchall()
+    ]
     return len(ids), ids[:_NAMED_TRUNCATED]
 
 
@@ -110,8 +116,15 @@ def build(
     wal = building.with_name(building.name + ".wal")
     try:
         args = ("--select", select) if select else ()
-        result = run_dbt(data, "build", *args, variables=variables, on_node=on_node,
-                         warehouse=building, target=target)
+        result = run_dbt(
+            data,
+            "build",
+            *args,
+            variables=variables,
+            on_node=on_node,
+            warehouse=building,
+            target=target,
+        )
         if not result.success:
             raise BuildError(describe_failures(result))
         if on_spark:

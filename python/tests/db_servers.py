@@ -28,8 +28,13 @@ from graphlets import mlmd_schema
 USER = "graphlets"
 PASSWORD = "graphlets-test-secret"
 POSTGRES_ARROW_TYPES = {
-    "integer": pa.int32(), "smallint": pa.int16(), "bigint": pa.int64(), "boolean": pa.bool_(),
-    "bytea": pa.binary(), "text": pa.string(), "character varying": pa.string(),
+    "integer": pa.int32(),
+    "smallint": pa.int16(),
+    "bigint": pa.int64(),
+    "boolean": pa.bool_(),
+    "bytea": pa.binary(),
+    "text": pa.string(),
+    "character varying": pa.string(),
     "double precision": pa.float64(),
 }
 PG_BIN = Path("/usr/lib/postgresql")
@@ -74,7 +79,11 @@ class Server:
         database = database or self.admin_database
         command = [*self.admin, *([database] if database else [])]
         done = subprocess.run(
-            command, input=statements, capture_output=True, text=True, check=False,
+            command,
+            input=statements,
+            capture_output=True,
+            text=True,
+            check=False,
             user=self.run_as,
         )
         if done.returncode != 0:
@@ -95,8 +104,9 @@ class Server:
                 f"GRANT ALL ON `{database}`.* TO '{USER}'@'127.0.0.1';"
             )
         else:
-            self.sql(f'DROP DATABASE IF EXISTS "{database}"; CREATE DATABASE "{database}" '
-                     f"OWNER {USER};")
+            self.sql(
+                f'DROP DATABASE IF EXISTS "{database}"; CREATE DATABASE "{database}" OWNER {USER};'
+            )
 
     def load_store(self, database: str, store: Path, schema_dump: Path) -> int:
         """A fresh database with MLMD's tables (from `schema_dump`) holding an SQLite store."""
@@ -123,10 +133,13 @@ class Server:
     ) -> int:
         import pymysql
 
-        target = pymysql.connect(host="127.0.0.1", port=self.port, user=USER,
-                                 password=PASSWORD, database=database)
-        insert = (f"INSERT INTO `{table}` ({', '.join(columns)}) "
-                  f"VALUES ({', '.join(['%s'] * len(columns))})")
+        target = pymysql.connect(
+            host="127.0.0.1", port=self.port, user=USER, password=PASSWORD, database=database
+        )
+        insert = (
+            f"INSERT INTO `{table}` ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
         count = 0
         with target, target.cursor() as out:
             while rows := cursor.fetchmany(50_000):
@@ -149,14 +162,20 @@ class Server:
             )
             types = {name: POSTGRES_ARROW_TYPES[kind] for name, kind in out.fetchall()}
             while rows := cursor.fetchmany(200_000):
-                batch = pa.table({
-                    name: pa.array(
-                        [v if v is None or name not in mlmd_schema.BOOLEAN_COLUMNS else bool(v)
-                         for v in values],
-                        type=types[name],
-                    )
-                    for name, values in zip(columns, zip(*rows, strict=True), strict=True)
-                })
+                batch = pa.table(
+                    {
+                        name: pa.array(
+                            [
+                                v
+                                if v is None or name not in mlmd_schema.BOOLEAN_COLUMNS
+                                else bool(v)
+                                for v in values
+                            ],
+                            type=types[name],
+                        )
+                        for name, values in zip(columns, zip(*rows, strict=True), strict=True)
+                    }
+                )
                 out.adbc_ingest(table.lower(), batch, mode="append")
                 count += len(rows)
             target.commit()
@@ -190,20 +209,61 @@ def start_postgres() -> Server:
     bindir = _pg_bindir()
     run_as = "postgres" if os.geteuid() == 0 else None
     subprocess.run(
-        [str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-         "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8"],
-        check=True, capture_output=True, user=run_as,
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+        user=run_as,
     )
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [str(bindir / "postgres"), "-D", str(data), "-p", str(port),
-             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={folder}",
-             "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "shared_buffers=64MB"],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True, user=run_as,
+            [
+                str(bindir / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={folder}",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "shared_buffers=64MB",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            user=run_as,
         )
     _wait_for_port(port, process, log)
-    admin = [str(bindir / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-             "-h", str(folder), "-p", str(port), "-U", "postgres", "-d"]
+    admin = [
+        str(bindir / "psql"),
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        str(folder),
+        "-p",
+        str(port),
+        "-U",
+        "postgres",
+        "-d",
+    ]
     server = Server("postgresql", port, folder, process, admin, "postgres", run_as)
     _retry(lambda: server.sql(f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}';"))
     return server
@@ -215,25 +275,43 @@ def start_mariadb() -> Server:
     data, log, sock, port = folder / "data", folder / "server.log", folder / "sock", _free_port()
     user = pwd.getpwuid(os.geteuid()).pw_name
     subprocess.run(
-        ["mariadb-install-db", "--no-defaults", f"--datadir={data}", f"--user={user}",
-         "--auth-root-authentication-method=normal", "--skip-test-db"],
-        check=True, capture_output=True,
+        [
+            "mariadb-install-db",
+            "--no-defaults",
+            f"--datadir={data}",
+            f"--user={user}",
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db",
+        ],
+        check=True,
+        capture_output=True,
     )
     with open(log, "w") as out:
         process = subprocess.Popen(
-            ["mariadbd", "--no-defaults", f"--datadir={data}", f"--socket={sock}",
-             f"--port={port}", "--bind-address=127.0.0.1", f"--user={user}",
-             "--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=128M",
-             "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",
-             f"--pid-file={folder / 'server.pid'}", f"--log-error={log}"],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                "mariadbd",
+                "--no-defaults",
+                f"--datadir={data}",
+                f"--socket={sock}",
+                f"--port={port}",
+                "--bind-address=127.0.0.1",
+                f"--user={user}",
+                "--skip-name-resolve",
+                "--skip-log-bin",
+                "--innodb-buffer-pool-size=128M",
+                "--innodb-flush-log-at-trx-commit=0",
+                "--innodb-doublewrite=0",
+                f"--pid-file={folder / 'server.pid'}",
+                f"--log-error={log}",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     _wait_for_port(port, process, log)
     admin = ["mariadb", "--no-defaults", f"--socket={sock}", "-uroot", "--batch"]
     server = Server("mysql", port, folder, process, admin)
-    _retry(lambda: server.sql(
-        f"CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}';"
-    ))
+    _retry(lambda: server.sql(f"CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}';"))
     return server
 
 

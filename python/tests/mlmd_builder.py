@@ -30,24 +30,32 @@ INPUT, OUTPUT, INTERNAL_OUTPUT = 3, 4, 6
 EXECUTION_KIND, ARTIFACT_KIND, CONTEXT_KIND = 0, 1, 2
 
 EXECUTION_STATES = {
-    "UNKNOWN": 0, "NEW": 1, "RUNNING": 2, "COMPLETE": 3, "FAILED": 4, "CACHED": 5,
+    "UNKNOWN": 0,
+    "NEW": 1,
+    "RUNNING": 2,
+    "COMPLETE": 3,
+    "FAILED": 4,
+    "CACHED": 5,
     "CANCELED": 6,
 }
 ARTIFACT_LIVE = 2
 
 SYSTEM_TYPES = [
-    ("mlmd.Dataset", ARTIFACT_KIND), ("mlmd.Model", ARTIFACT_KIND),
-    ("mlmd.Metrics", ARTIFACT_KIND), ("mlmd.Statistics", ARTIFACT_KIND),
-    ("mlmd.Train", EXECUTION_KIND), ("mlmd.Transform", EXECUTION_KIND),
-    ("mlmd.Process", EXECUTION_KIND), ("mlmd.Evaluate", EXECUTION_KIND),
+    ("mlmd.Dataset", ARTIFACT_KIND),
+    ("mlmd.Model", ARTIFACT_KIND),
+    ("mlmd.Metrics", ARTIFACT_KIND),
+    ("mlmd.Statistics", ARTIFACT_KIND),
+    ("mlmd.Train", EXECUTION_KIND),
+    ("mlmd.Transform", EXECUTION_KIND),
+    ("mlmd.Process", EXECUTION_KIND),
+    ("mlmd.Evaluate", EXECUTION_KIND),
     ("mlmd.Deploy", EXECUTION_KIND),
 ]
 
 # Short component name -> TFX class path (the execution type name TFX records).
 COMPONENTS = {
     "CsvExampleGen": "tfx.components.example_gen.csv_example_gen.component.CsvExampleGen",
-    "ImportExampleGen":
-        "tfx.components.example_gen.import_example_gen.component.ImportExampleGen",
+    "ImportExampleGen": "tfx.components.example_gen.import_example_gen.component.ImportExampleGen",
     "StatisticsGen": "tfx.components.statistics_gen.component.StatisticsGen",
     "SchemaGen": "tfx.components.schema_gen.component.SchemaGen",
     "ExampleValidator": "tfx.components.example_validator.component.ExampleValidator",
@@ -64,10 +72,16 @@ COMPONENTS = {
 
 # Base types TFX records as ParentType rows (component spec TYPE_ANNOTATION).
 _PARENTS = {
-    "Trainer": "mlmd.Train", "Transform": "mlmd.Transform", "StatisticsGen": "mlmd.Process",
-    "SchemaGen": "mlmd.Process", "Evaluator": "mlmd.Evaluate", "Pusher": "mlmd.Deploy",
-    "Examples": "mlmd.Dataset", "ExampleStatistics": "mlmd.Statistics",
-    "Model": "mlmd.Model", "PushedModel": "mlmd.Model",
+    "Trainer": "mlmd.Train",
+    "Transform": "mlmd.Transform",
+    "StatisticsGen": "mlmd.Process",
+    "SchemaGen": "mlmd.Process",
+    "Evaluator": "mlmd.Evaluate",
+    "Pusher": "mlmd.Deploy",
+    "Examples": "mlmd.Dataset",
+    "ExampleStatistics": "mlmd.Statistics",
+    "Model": "mlmd.Model",
+    "PushedModel": "mlmd.Model",
 }
 
 # Declared (typed) properties of the standard artifact types: name -> PropertyType.
@@ -161,13 +175,15 @@ class MLMDBuilder:
 
     def _context(self, type_name: str, name: str, at_ms: int) -> int:
         context_id = self._new_id("Context")
-        self.rows["Context"].append({
-            "id": context_id,
-            "type_id": self.type_id(type_name, CONTEXT_KIND),
-            "name": name,
-            "create_time_since_epoch": at_ms,
-            "last_update_time_since_epoch": at_ms,
-        })
+        self.rows["Context"].append(
+            {
+                "id": context_id,
+                "type_id": self.type_id(type_name, CONTEXT_KIND),
+                "name": name,
+                "create_time_since_epoch": at_ms,
+                "last_update_time_since_epoch": at_ms,
+            }
+        )
         return context_id
 
     def pipeline(self, name: str, at_ms: int = 1) -> int:
@@ -198,11 +214,13 @@ class MLMDBuilder:
     def _attribute(self, context_id: int, artifact_id: int) -> None:
         if (context_id, artifact_id) not in self._attributed:
             self._attributed.add((context_id, artifact_id))
-            self.rows["Attribution"].append({
-                "id": self._new_id("Attribution"),
-                "context_id": context_id,
-                "artifact_id": artifact_id,
-            })
+            self.rows["Attribution"].append(
+                {
+                    "id": self._new_id("Attribution"),
+                    "context_id": context_id,
+                    "artifact_id": artifact_id,
+                }
+            )
 
     # ------------------------------------------------------------------ nodes
 
@@ -228,14 +246,19 @@ class MLMDBuilder:
         self, owner: str, owner_id: int, name: str, value: Any, *, custom: bool = True
     ) -> None:
         """One property row (owner: artifact, execution or context)."""
-        table = {"artifact": "ArtifactProperty", "execution": "ExecutionProperty",
-                 "context": "ContextProperty"}[owner]
-        self.rows[table].append({
-            f"{owner}_id": owner_id,
-            "name": name,
-            "is_custom_property": int(custom),
-            **_value_columns(value),
-        })
+        table = {
+            "artifact": "ArtifactProperty",
+            "execution": "ExecutionProperty",
+            "context": "ContextProperty",
+        }[owner]
+        self.rows[table].append(
+            {
+                f"{owner}_id": owner_id,
+                "name": name,
+                "is_custom_property": int(custom),
+                **_value_columns(value),
+            }
+        )
 
     def execution(
         self,
@@ -293,11 +316,13 @@ class MLMDBuilder:
                 context_ids.append(self._cache(cache_key, start))
         self._exec_contexts[execution_id] = context_ids
         for context_id in context_ids:
-            self.rows["Association"].append({
-                "id": self._new_id("Association"),
-                "context_id": context_id,
-                "execution_id": execution_id,
-            })
+            self.rows["Association"].append(
+                {
+                    "id": self._new_id("Association"),
+                    "context_id": context_id,
+                    "execution_id": execution_id,
+                }
+            )
         if cost is not None:
             self.property("execution", execution_id, "cpu_seconds", float(cost))
         for name, value in (props or {}).items():
@@ -347,26 +372,35 @@ class MLMDBuilder:
         return self._event(execution_id, artifact_id, INPUT, [(key, index)], at_ms)
 
     def _event(
-        self, execution_id: int, artifact_id: int, event_type: int,
-        pairs: list[tuple[str, int]], at_ms: int, attribute: bool = True,
+        self,
+        execution_id: int,
+        artifact_id: int,
+        event_type: int,
+        pairs: list[tuple[str, int]],
+        at_ms: int,
+        attribute: bool = True,
     ) -> int:
         unique = (artifact_id, execution_id, event_type)
         if unique in self._events:
             raise ValueError(f"event {unique} already exists (UNIQUE in MLMD)")
         self._events.add(unique)
         event_id = self._new_id("Event")
-        self.rows["Event"].append({
-            "id": event_id,
-            "artifact_id": artifact_id,
-            "execution_id": execution_id,
-            "type": event_type,
-            "milliseconds_since_epoch": at_ms,
-        })
+        self.rows["Event"].append(
+            {
+                "id": event_id,
+                "artifact_id": artifact_id,
+                "execution_id": execution_id,
+                "type": event_type,
+                "milliseconds_since_epoch": at_ms,
+            }
+        )
         for key, index in pairs:
-            self.rows["EventPath"].append({"event_id": event_id, "is_index_step": 0,
-                                           "step_key": key})
-            self.rows["EventPath"].append({"event_id": event_id, "is_index_step": 1,
-                                           "step_index": index})
+            self.rows["EventPath"].append(
+                {"event_id": event_id, "is_index_step": 0, "step_key": key}
+            )
+            self.rows["EventPath"].append(
+                {"event_id": event_id, "is_index_step": 1, "step_index": index}
+            )
         if attribute:
             for context_id in self._exec_contexts.get(execution_id, []):
                 self._attribute(context_id, artifact_id)
@@ -375,20 +409,31 @@ class MLMDBuilder:
     # ------------------------------------------------------------------ broken rows
 
     def broken_event(
-        self, artifact_id: int, execution_id: int, event_type: int,
-        pairs: list[tuple[str, int]] | None = None, at_ms: int = 1,
+        self,
+        artifact_id: int,
+        execution_id: int,
+        event_type: int,
+        pairs: list[tuple[str, int]] | None = None,
+        at_ms: int = 1,
     ) -> int:
         """An event written without any check: a missing artifact or execution, an
         unknown event type (0, 9, ...). Its path steps are written too."""
         return self._event(
-            execution_id, artifact_id, event_type, pairs or [("examples", 0)], at_ms,
+            execution_id,
+            artifact_id,
+            event_type,
+            pairs or [("examples", 0)],
+            at_ms,
             attribute=False,
         )
 
     def broken_property(self, owner: str, owner_id: int, name: str, **values: Any) -> None:
         """A property row with exactly the value columns given (e.g. two, or none)."""
-        table = {"artifact": "ArtifactProperty", "execution": "ExecutionProperty",
-                 "context": "ContextProperty"}[owner]
+        table = {
+            "artifact": "ArtifactProperty",
+            "execution": "ExecutionProperty",
+            "context": "ContextProperty",
+        }[owner]
         self.rows[table].append(
             {f"{owner}_id": owner_id, "name": name, "is_custom_property": 1, **values}
         )

@@ -182,8 +182,9 @@ def raw_connection(raw_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for table in TABLES:
         extra = ", file_row_number = true" if table == "EventPath" else ""
-        con.execute(f"create view {table} as "
-                    f"select * from read_parquet('{raw_dir / table}.parquet'{extra})")
+        con.execute(
+            f"create view {table} as select * from read_parquet('{raw_dir / table}.parquet'{extra})"
+        )
     con.execute(_VIEWS)
     return con
 

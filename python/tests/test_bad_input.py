@@ -51,19 +51,39 @@ def t(minutes: float) -> int:
 def broken_store(b: MLMDBuilder) -> NS:
     c = NS()
     r1 = b.run("messy")
-    c.eg, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(10), cost=10.0,
-                          outputs={"examples": [art("Examples", span=1)]})
+    c.eg, o = b.execution(
+        "CsvExampleGen",
+        run=r1,
+        start=t(0),
+        end=t(10),
+        cost=10.0,
+        outputs={"examples": [art("Examples", span=1)]},
+    )
     c.e1 = o["examples"][0]
-    c.sg, o = b.execution("StatisticsGen", run=r1, start=t(10), end=t(15), cost=3.0,
-                          inputs={"examples": [c.e1]},
-                          outputs={"statistics": ["ExampleStatistics"]})
+    c.sg, o = b.execution(
+        "StatisticsGen",
+        run=r1,
+        start=t(10),
+        end=t(15),
+        cost=3.0,
+        inputs={"examples": [c.e1]},
+        outputs={"statistics": ["ExampleStatistics"]},
+    )
     c.st = o["statistics"][0]
-    c.tr, o = b.execution("Trainer", run=r1, start=t(20), end=t(50), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
+    c.tr, o = b.execution(
+        "Trainer",
+        run=r1,
+        start=t(20),
+        end=t(50),
+        cost=100.0,
+        inputs={"examples": [c.e1]},
+        outputs={"model": ["Model"]},
+    )
     c.m1 = o["model"][0]
     # An execution with no contexts at all: odd, not bad; it must land in the warehouse.
-    c.lonely, _ = b.execution("StatisticsGen", contexts=False, start=t(60), end=t(61),
-                              inputs={"examples": [c.e1]})
+    c.lonely, _ = b.execution(
+        "StatisticsGen", contexts=False, start=t(60), end=t(61), inputs={"examples": [c.e1]}
+    )
 
     # --- the broken rows
     c.ev_missing_artifact = b.broken_event(9_999, c.sg, 3, [("examples", 0)], t(10))
@@ -77,23 +97,31 @@ def broken_store(b: MLMDBuilder) -> NS:
     c.ex_negative, _ = b.execution("StatisticsGen", run=r1, start=-5_000, end=t(1))
     b.duplicate("Artifact", c.st, uri="/copied/again")
     c.nameless = b.nameless_type(EXECUTION_KIND)
-    b.add_row("Execution", id=900, type_id=c.nameless, last_known_state=3,
-              create_time_since_epoch=t(70), last_update_time_since_epoch=t(71))
+    b.add_row(
+        "Execution",
+        id=900,
+        type_id=c.nameless,
+        last_known_state=3,
+        create_time_since_epoch=t(70),
+        last_update_time_since_epoch=t(71),
+    )
     return c
 
 
-EXPECTED_QUARANTINE = Counter({
-    ("Event", "event points at a missing artifact"): 1,
-    ("Event", "unknown event type"): 2,
-    ("EventPath", "path step of a missing event"): 6,
-    ("ArtifactProperty", "several value columns set"): 1,
-    ("ExecutionProperty", "cost property holding text, not a number"): 1,
-    ("Execution", "missing or negative timestamp"): 2,
-    ("Execution", "unknown execution type_id"): 1,
-    ("Association", "link to a missing execution_id"): 6,
-    ("Artifact", "duplicate id"): 1,
-    ("Type", "type has no name"): 1,
-})
+EXPECTED_QUARANTINE = Counter(
+    {
+        ("Event", "event points at a missing artifact"): 1,
+        ("Event", "unknown event type"): 2,
+        ("EventPath", "path step of a missing event"): 6,
+        ("ArtifactProperty", "several value columns set"): 1,
+        ("ExecutionProperty", "cost property holding text, not a number"): 1,
+        ("Execution", "missing or negative timestamp"): 2,
+        ("Execution", "unknown execution type_id"): 1,
+        ("Association", "link to a missing execution_id"): 6,
+        ("Artifact", "duplicate id"): 1,
+        ("Type", "type has no name"): 1,
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -122,12 +150,17 @@ def test_quarantined_rows_keep_their_raw_values(messy) -> None:
     # raw_row is the row as the base model read it (renamed columns, raw codes kept).
     events = {
         row["event_id"]: (row["artifact_id"], row["event_type_code"])
-        for row in (json.loads(raw) for (raw,) in con.execute(
-            "select raw_row from marts.fct_quarantined_rows where source_table = 'Event'"
-        ).fetchall())
+        for row in (
+            json.loads(raw)
+            for (raw,) in con.execute(
+                "select raw_row from marts.fct_quarantined_rows where source_table = 'Event'"
+            ).fetchall()
+        )
     }
     assert events == {
-        c.ev_missing_artifact: (9_999, 3), c.ev_type_0: (c.st, 0), c.ev_type_9: (c.st, 9),
+        c.ev_missing_artifact: (9_999, 3),
+        c.ev_type_0: (c.st, 0),
+        c.ev_type_9: (c.st, 9),
     }
     executions = {
         json.loads(raw)["execution_id"]
@@ -190,14 +223,19 @@ def test_a_cost_property_holding_text_is_set_aside_not_skipped(messy) -> None:
 
 def test_good_rows_still_make_a_graphlet(messy) -> None:
     con, c, _, _ = messy
-    rows = set(con.execute(
-        "select member_role, node_id from marts.fct_graphlet_members where graphlet_id = ?", [c.tr]
-    ).fetchall())
+    rows = set(
+        con.execute(
+            "select member_role, node_id from marts.fct_graphlet_members where graphlet_id = ?",
+            [c.tr],
+        ).fetchall()
+    )
     assert rows == {
         ("trainer", f"execution:{c.tr}"),
-        ("upstream", f"artifact:{c.e1}"), ("upstream", f"execution:{c.eg}"),
+        ("upstream", f"artifact:{c.e1}"),
+        ("upstream", f"execution:{c.eg}"),
         ("downstream", f"artifact:{c.m1}"),
-        ("side", f"execution:{c.sg}"), ("side", f"artifact:{c.st}"),
+        ("side", f"execution:{c.sg}"),
+        ("side", f"artifact:{c.st}"),
     }
     # The execution without contexts is staged, not set aside.
     lonely = con.execute(

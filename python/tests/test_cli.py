@@ -26,15 +26,20 @@ def test_build_without_a_raw_layer_says_what_to_do(tmp_path):
 
 
 def test_ingest_of_a_missing_store_fails_clearly(tmp_path):
-    result = runner.invoke(app, ["ingest", "mlmd", str(tmp_path / "nope.sqlite"),
-                                 "--data-dir", str(tmp_path)])
+    result = runner.invoke(
+        app, ["ingest", "mlmd", str(tmp_path / "nope.sqlite"), "--data-dir", str(tmp_path)]
+    )
     assert result.exit_code == 1
     assert "no such file" in _text(result)
 
 
 def test_build_failure_exits_non_zero_with_dbt_message(tmp_path):
-    assert runner.invoke(app, ["ingest", "mlmd", str(BUNDLED_STORE),
-                               "--data-dir", str(tmp_path)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["ingest", "mlmd", str(BUNDLED_STORE), "--data-dir", str(tmp_path)]
+        ).exit_code
+        == 0
+    )
     # A depth bound of the right type but out of range is refused by the traversal macro.
     result = runner.invoke(app, ["build", "--var", "max_depth=0", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1
@@ -43,12 +48,17 @@ def test_build_failure_exits_non_zero_with_dbt_message(tmp_path):
 
 
 def test_report_on_a_partial_warehouse_names_the_missing_mart(tmp_path):
-    assert runner.invoke(app, ["ingest", "mlmd", str(BUNDLED_STORE),
-                               "--data-dir", str(tmp_path)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["ingest", "mlmd", str(BUNDLED_STORE), "--data-dir", str(tmp_path)]
+        ).exit_code
+        == 0
+    )
     data = DataDir(tmp_path)
     # Only the quarantine marts: the report's figures are not built.
-    assert run_dbt(data, "build", "--select", "+fct_quarantined_rows",
-                   "--indirect-selection", "cautious").success
+    assert run_dbt(
+        data, "build", "--select", "+fct_quarantined_rows", "--indirect-selection", "cautious"
+    ).success
     with pytest.raises(MissingMartError, match="is missing from the warehouse"):
         write_report(data)
     assert not data.report.exists()

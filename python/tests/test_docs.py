@@ -30,7 +30,8 @@ def test_docs_generate_offline_and_everything_is_documented(fixture_data):
         if unique_id not in models:
             continue
         described = {
-            name for name, column in models[unique_id]["columns"].items()
+            name
+            for name, column in models[unique_id]["columns"].items()
             if column.get("description", "").strip()
         }
         missing_columns += [
@@ -41,8 +42,9 @@ def test_docs_generate_offline_and_everything_is_documented(fixture_data):
     assert missing_columns == []
     sources = [n for n in manifest["sources"].values()]
     assert len(sources) == 15
-    assert all(s["description"] and all(c["description"] for c in s["columns"].values())
-               for s in sources)
+    assert all(
+        s["description"] and all(c["description"] for c in s["columns"].values()) for s in sources
+    )
 
 
 ENGINE_IMPLEMENTATION = re.compile(r"^(default|duckdb|spark|trino|postgres)__")

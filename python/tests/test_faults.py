@@ -39,8 +39,15 @@ KILLS_PER_COMMAND = 20
 FAST_BUILD = "+stg_mlmd__executions"
 GRAPHLETS = Path(sys.executable).with_name("graphlets")
 # What a data dir holds between commands; anything else is left behind.
-EXPECTED = {".lock", "raw", "warehouse.duckdb", "last_build.json", "logs", "target",
-            "simulation_truth.parquet"}
+EXPECTED = {
+    ".lock",
+    "raw",
+    "warehouse.duckdb",
+    "last_build.json",
+    "logs",
+    "target",
+    "simulation_truth.parquet",
+}
 
 
 @dataclass
@@ -87,9 +94,13 @@ def _snapshot(data: DataDir) -> Snapshot:
 
 def _layer_is_complete(data: DataDir) -> bool:
     manifest = rawlayer.read_manifest(data.raw)
-    return manifest is not None and len(manifest.rows_by_table) == 15 and all(
-        pq.read_metadata(data.raw / f"{table}.parquet").num_rows == rows
-        for table, rows in manifest.rows_by_table.items()
+    return (
+        manifest is not None
+        and len(manifest.rows_by_table) == 15
+        and all(
+            pq.read_metadata(data.raw / f"{table}.parquet").num_rows == rows
+            for table, rows in manifest.rows_by_table.items()
+        )
     )
 
 
@@ -135,8 +146,9 @@ def _problems_after(
 
 
 def _killed(argv: list[str], delay: float, sig: int) -> tuple[int, str]:
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env=_env())
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env()
+    )
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:
@@ -206,17 +218,25 @@ def _wait_for_holder(data: DataDir, process: subprocess.Popen) -> dict:
 
 
 def test_a_second_writer_is_refused_with_one_line_naming_the_holder(data: DataDir) -> None:
-    build = subprocess.Popen(_command("build", data), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, env=_env())
+    build = subprocess.Popen(
+        _command("build", data),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_env(),
+    )
     holder = _wait_for_holder(data, build)
     before = _snapshot(data)
     for name in ("ingest", "simulate", "build"):
         result = _run(_command(name, data))
-        assert (result.returncode, result.stdout + result.stderr) == (1, (
-            f"error: the data directory {data.root} is busy: `graphlets build` "
-            f"(pid {build.pid}, since {holder['since']}) is writing to it; run this again "
-            "when it has finished\n"
-        ))
+        assert (result.returncode, result.stdout + result.stderr) == (
+            1,
+            (
+                f"error: the data directory {data.root} is busy: `graphlets build` "
+                f"(pid {build.pid}, since {holder['since']}) is writing to it; run this again "
+                "when it has finished\n"
+            ),
+        )
     assert _snapshot(data).raw_digest == before.raw_digest
     output, _ = build.communicate(timeout=300)
     assert build.returncode == 0, output
@@ -280,13 +300,23 @@ def read_only(data: DataDir) -> Iterator[DataDir]:
 def test_a_read_only_data_dir_gets_one_line_from_every_writer(read_only: DataDir) -> None:
     before = _snapshot(read_only)
     for name in ("ingest", "simulate", "build"):
-        result = subprocess.run(_unprivileged(_command(name, read_only)), capture_output=True,
-                                text=True, env=_env(), timeout=300)
-        assert (result.returncode, result.stdout + result.stderr) == (1, (
-            f"error: cannot write to the data directory {read_only.root}: Permission denied\n"
-        ))
+        result = subprocess.run(
+            _unprivileged(_command(name, read_only)),
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=300,
+        )
+        assert (result.returncode, result.stdout + result.stderr) == (
+            1,
+            (f"error: cannot write to the data directory {read_only.root}: Permission denied\n"),
+        )
     assert _snapshot(read_only) == before
-    status = subprocess.run(_unprivileged([str(GRAPHLETS), "status", "--data-dir",
-                                           str(read_only.root)]),
-                            capture_output=True, text=True, env=_env(), timeout=120)
+    status = subprocess.run(
+        _unprivileged([str(GRAPHLETS), "status", "--data-dir", str(read_only.root)]),
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+    )
     assert status.returncode == 0 and "raw layer" in status.stdout, status.stderr

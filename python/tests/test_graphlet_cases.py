@@ -32,7 +32,11 @@ def t(hours: float, minutes: float = 0) -> int:
 def ingest_span(b: MLMDBuilder, run: Run, hour: int, span: int) -> tuple[int, int]:
     """A CsvExampleGen at `hour` (10 min, cost 10) making one Examples of `span`."""
     execution_id, out = b.execution(
-        "CsvExampleGen", run=run, start=t(hour), end=t(hour, 10), cost=10.0,
+        "CsvExampleGen",
+        run=run,
+        start=t(hour),
+        end=t(hour, 10),
+        cost=10.0,
         outputs={"examples": [art("Examples", span=span)]},
     )
     return execution_id, out["examples"][0]
@@ -41,8 +45,13 @@ def ingest_span(b: MLMDBuilder, run: Run, hour: int, span: int) -> tuple[int, in
 def train(b: MLMDBuilder, run: Run, hour: int, examples: int) -> tuple[int, int]:
     """A Trainer at `hour` + 20 min (30 min, cost 100) on `examples`, making one Model."""
     execution_id, out = b.execution(
-        "Trainer", run=run, start=t(hour, 20), end=t(hour, 50), cost=100.0,
-        inputs={"examples": [examples]}, outputs={"model": ["Model"]},
+        "Trainer",
+        run=run,
+        start=t(hour, 20),
+        end=t(hour, 50),
+        cost=100.0,
+        inputs={"examples": [examples]},
+        outputs={"model": ["Model"]},
     )
     return execution_id, out["model"][0]
 
@@ -67,14 +76,23 @@ def rolling_windows(b: MLMDBuilder) -> NS:
         r = b.run("rolling")
         day = 24 * (i - 1)
         c.eg[i], out = b.execution(
-            "CsvExampleGen", run=r, start=t(day), end=t(day, 10), cost=10.0 * i,
+            "CsvExampleGen",
+            run=r,
+            start=t(day),
+            end=t(day, 10),
+            cost=10.0 * i,
             outputs={"examples": [art("Examples", span=i)]},
         )
         c.e[i] = out["examples"][0]
         window = [*window, c.e[i]][-2:]
         c.t[i], out = b.execution(
-            "Trainer", run=r, start=t(day, 20), end=t(day, 50), cost=100.0 * i,
-            inputs={"examples": window}, outputs={"model": ["Model"]},
+            "Trainer",
+            run=r,
+            start=t(day, 20),
+            end=t(day, 50),
+            cost=100.0 * i,
+            inputs={"examples": window},
+            outputs={"model": ["Model"]},
         )
         c.m[i] = out["model"][0]
     return c
@@ -88,13 +106,21 @@ def warm_start(b: MLMDBuilder) -> NS:
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.v1, o = b.execution(
-        "Evaluator", run=r1, start=t(1), end=t(1, 10), cost=5.0,
+        "Evaluator",
+        run=r1,
+        start=t(1),
+        end=t(1, 10),
+        cost=5.0,
         inputs={"examples": [c.e1], "model": [c.m1]},
         outputs={"evaluation": ["ModelEvaluation"], "blessing": [art("ModelBlessing", blessed=1)]},
     )
     c.ev1, c.b1 = o["evaluation"][0], o["blessing"][0]
     c.p1, o = b.execution(
-        "Pusher", run=r1, start=t(1, 20), end=t(1, 25), cost=1.0,
+        "Pusher",
+        run=r1,
+        start=t(1, 20),
+        end=t(1, 25),
+        cost=1.0,
         inputs={"model": [c.m1], "model_blessing": [c.b1]},
         outputs={"pushed_model": [art("PushedModel", pushed=1)]},
     )
@@ -102,18 +128,31 @@ def warm_start(b: MLMDBuilder) -> NS:
 
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.t2, o = b.execution(
-        "Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
-        inputs={"examples": [c.e2], "base_model": [c.m1]}, outputs={"model": ["Model"]},
+        "Trainer",
+        run=r2,
+        start=t(24, 20),
+        end=t(24, 50),
+        cost=100.0,
+        inputs={"examples": [c.e2], "base_model": [c.m1]},
+        outputs={"model": ["Model"]},
     )
     c.m2 = o["model"][0]
     c.v2, o = b.execution(
-        "Evaluator", run=r2, start=t(25), end=t(25, 10), cost=5.0,
+        "Evaluator",
+        run=r2,
+        start=t(25),
+        end=t(25, 10),
+        cost=5.0,
         inputs={"examples": [c.e2], "model": [c.m2], "baseline_model": [c.m1]},
         outputs={"evaluation": ["ModelEvaluation"], "blessing": [art("ModelBlessing", blessed=0)]},
     )
     c.ev2, c.b2 = o["evaluation"][0], o["blessing"][0]
     c.p2, o = b.execution(
-        "Pusher", run=r2, start=t(25, 20), end=t(25, 25), cost=1.0,
+        "Pusher",
+        run=r2,
+        start=t(25, 20),
+        end=t(25, 25),
+        cost=1.0,
         inputs={"model": [c.m2], "model_blessing": [c.b2]},
         outputs={"pushed_model": [art("PushedModel", pushed=0)]},
     )
@@ -127,51 +166,119 @@ def cache_hits(b: MLMDBuilder) -> NS:
     really retrains."""
     c = NS()
     r1, r2, r3 = b.run("cache"), b.run("cache"), b.run("cache")
-    c.eg1, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 10), cost=10.0,
-                           cache_key="k-examplegen",
-                           outputs={"examples": [art("Examples", span=1)]})
+    c.eg1, o = b.execution(
+        "CsvExampleGen",
+        run=r1,
+        start=t(0),
+        end=t(0, 10),
+        cost=10.0,
+        cache_key="k-examplegen",
+        outputs={"examples": [art("Examples", span=1)]},
+    )
     c.e1 = o["examples"][0]
-    c.sg1, o = b.execution("StatisticsGen", run=r1, start=t(0, 12), end=t(0, 15), cost=3.0,
-                           cache_key="k-stats", inputs={"examples": [c.e1]},
-                           outputs={"statistics": ["ExampleStatistics"]})
+    c.sg1, o = b.execution(
+        "StatisticsGen",
+        run=r1,
+        start=t(0, 12),
+        end=t(0, 15),
+        cost=3.0,
+        cache_key="k-stats",
+        inputs={"examples": [c.e1]},
+        outputs={"statistics": ["ExampleStatistics"]},
+    )
     c.st1 = o["statistics"][0]
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 20), end=t(0, 50), cost=100.0,
-                          cache_key="k-trainer", inputs={"examples": [c.e1]},
-                          outputs={"model": ["Model"]})
+    c.t1, o = b.execution(
+        "Trainer",
+        run=r1,
+        start=t(0, 20),
+        end=t(0, 50),
+        cost=100.0,
+        cache_key="k-trainer",
+        inputs={"examples": [c.e1]},
+        outputs={"model": ["Model"]},
+    )
     c.m1 = o["model"][0]
     c.v1, o = b.execution(
-        "Evaluator", run=r1, start=t(1), end=t(1, 10), cost=5.0,
+        "Evaluator",
+        run=r1,
+        start=t(1),
+        end=t(1, 10),
+        cost=5.0,
         inputs={"examples": [c.e1], "model": [c.m1]},
         outputs={"blessing": [art("ModelBlessing", blessed=0)]},
     )
     c.b1 = o["blessing"][0]
 
-    c.eg2, _ = b.execution("CsvExampleGen", run=r2, state="CACHED", start=t(24), end=t(24, 1),
-                           cache_key="k-examplegen", outputs={"examples": [c.e1]})
-    c.sg2, _ = b.execution("StatisticsGen", run=r2, state="CACHED", start=t(24, 2),
-                           end=t(24, 3), cache_key="k-stats", inputs={"examples": [c.e1]},
-                           outputs={"statistics": [c.st1]})
-    c.t2, _ = b.execution("Trainer", run=r2, state="CACHED", start=t(24, 5), end=t(24, 6),
-                          cost=100.0, cache_key="k-trainer", inputs={"examples": [c.e1]},
-                          outputs={"model": [c.m1]})
+    c.eg2, _ = b.execution(
+        "CsvExampleGen",
+        run=r2,
+        state="CACHED",
+        start=t(24),
+        end=t(24, 1),
+        cache_key="k-examplegen",
+        outputs={"examples": [c.e1]},
+    )
+    c.sg2, _ = b.execution(
+        "StatisticsGen",
+        run=r2,
+        state="CACHED",
+        start=t(24, 2),
+        end=t(24, 3),
+        cache_key="k-stats",
+        inputs={"examples": [c.e1]},
+        outputs={"statistics": [c.st1]},
+    )
+    c.t2, _ = b.execution(
+        "Trainer",
+        run=r2,
+        state="CACHED",
+        start=t(24, 5),
+        end=t(24, 6),
+        cost=100.0,
+        cache_key="k-trainer",
+        inputs={"examples": [c.e1]},
+        outputs={"model": [c.m1]},
+    )
     c.v2, o = b.execution(
-        "Evaluator", run=r2, start=t(24, 10), end=t(24, 20), cost=5.0,
+        "Evaluator",
+        run=r2,
+        start=t(24, 10),
+        end=t(24, 20),
+        cost=5.0,
         inputs={"examples": [c.e1], "model": [c.m1]},
         outputs={"blessing": [art("ModelBlessing", blessed=1)]},
     )
     c.b2 = o["blessing"][0]
     c.p2, o = b.execution(
-        "Pusher", run=r2, start=t(24, 30), end=t(24, 35), cost=1.0,
+        "Pusher",
+        run=r2,
+        start=t(24, 30),
+        end=t(24, 35),
+        cost=1.0,
         inputs={"model": [c.m1], "model_blessing": [c.b2]},
         outputs={"pushed_model": [art("PushedModel", pushed=1)]},
     )
     c.pm2 = o["pushed_model"][0]
 
-    c.eg3, _ = b.execution("CsvExampleGen", run=r3, state="CACHED", start=t(48), end=t(48, 1),
-                           cache_key="k-examplegen", outputs={"examples": [c.e1]})
-    c.t3, o = b.execution("Trainer", run=r3, start=t(48, 5), end=t(48, 30), cost=100.0,
-                          cache_key="k-trainer-2", inputs={"examples": [c.e1]},
-                          outputs={"model": ["Model"]})
+    c.eg3, _ = b.execution(
+        "CsvExampleGen",
+        run=r3,
+        state="CACHED",
+        start=t(48),
+        end=t(48, 1),
+        cache_key="k-examplegen",
+        outputs={"examples": [c.e1]},
+    )
+    c.t3, o = b.execution(
+        "Trainer",
+        run=r3,
+        start=t(48, 5),
+        end=t(48, 30),
+        cost=100.0,
+        cache_key="k-trainer-2",
+        inputs={"examples": [c.e1]},
+        outputs={"model": ["Model"]},
+    )
     c.m3 = o["model"][0]
     return c
 
@@ -185,16 +292,35 @@ def resolvers(b: MLMDBuilder) -> NS:
     c.t1, c.m1 = train(b, r1, 0, c.e1)
 
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
-    c.rs2, _ = b.execution("Resolver", run=r2, start=t(24, 12), end=t(24, 13),
-                           outputs={"examples": [c.e1]})
-    c.t2a, o = b.execution("Trainer", run=r2, start=t(24, 20), end=t(24, 50), cost=100.0,
-                           inputs={"examples": [c.e1, c.e2]}, outputs={"model": ["Model"]})
+    c.rs2, _ = b.execution(
+        "Resolver", run=r2, start=t(24, 12), end=t(24, 13), outputs={"examples": [c.e1]}
+    )
+    c.t2a, o = b.execution(
+        "Trainer",
+        run=r2,
+        start=t(24, 20),
+        end=t(24, 50),
+        cost=100.0,
+        inputs={"examples": [c.e1, c.e2]},
+        outputs={"model": ["Model"]},
+    )
     c.m2a = o["model"][0]
-    c.t2b, o = b.execution("Trainer", run=r2, start=t(24, 30), end=t(24, 55), cost=50.0,
-                           inputs={"examples": [c.e2]}, outputs={"model": ["Model"]})
+    c.t2b, o = b.execution(
+        "Trainer",
+        run=r2,
+        start=t(24, 30),
+        end=t(24, 55),
+        cost=50.0,
+        inputs={"examples": [c.e2]},
+        outputs={"model": ["Model"]},
+    )
     c.m2b = o["model"][0]
     c.v2b, o = b.execution(
-        "Evaluator", run=r2, start=t(25), end=t(25, 10), cost=5.0,
+        "Evaluator",
+        run=r2,
+        start=t(25),
+        end=t(25, 10),
+        cost=5.0,
         inputs={"examples": [c.e2], "model": [c.m2b]},
         outputs={"blessing": [art("ModelBlessing", blessed=1)]},
     )
@@ -208,13 +334,22 @@ def failed_trainers(b: MLMDBuilder) -> NS:
     c = NS()
     r1, r2, r3, r4 = (b.run("failing") for _ in range(4))
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.t1, _ = b.execution("Trainer", run=r1, state="FAILED", start=t(0, 20), end=t(0, 30),
-                          cost=30.0, inputs={"examples": [c.e1]})
+    c.t1, _ = b.execution(
+        "Trainer",
+        run=r1,
+        state="FAILED",
+        start=t(0, 20),
+        end=t(0, 30),
+        cost=30.0,
+        inputs={"examples": [c.e1]},
+    )
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
-    c.t2, _ = b.execution("Trainer", run=r2, state="RUNNING", start=t(24, 20),
-                          inputs={"examples": [c.e2]})
-    c.eg3, _ = b.execution("CsvExampleGen", run=r3, state="FAILED", start=t(48), end=t(48, 5),
-                           cost=2.0)
+    c.t2, _ = b.execution(
+        "Trainer", run=r2, state="RUNNING", start=t(24, 20), inputs={"examples": [c.e2]}
+    )
+    c.eg3, _ = b.execution(
+        "CsvExampleGen", run=r3, state="FAILED", start=t(48), end=t(48, 5), cost=2.0
+    )
     c.eg4, c.e4 = ingest_span(b, r4, 72, span=4)
     c.t4, _ = b.execution("Trainer", run=r4, state="CANCELED", start=t(72, 20), end=t(72, 20))
     return c
@@ -226,8 +361,13 @@ def pending_downstream(b: MLMDBuilder) -> NS:
     r1 = b.run("pending_ds")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, c.m1 = train(b, r1, 0, c.e1)
-    c.v1, _ = b.execution("Evaluator", run=r1, state="RUNNING", start=t(1),
-                          inputs={"examples": [c.e1], "model": [c.m1]})
+    c.v1, _ = b.execution(
+        "Evaluator",
+        run=r1,
+        state="RUNNING",
+        start=t(1),
+        inputs={"examples": [c.e1], "model": [c.m1]},
+    )
     return c
 
 
@@ -238,12 +378,21 @@ def stale_running(b: MLMDBuilder) -> NS:
     r1, r2 = b.run("stale_running"), b.run("stale_running")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, c.m1 = train(b, r1, 0, c.e1)
-    c.v1, _ = b.execution("Evaluator", run=r1, state="RUNNING", start=t(1),
-                          inputs={"examples": [c.e1], "model": [c.m1]})
+    c.v1, _ = b.execution(
+        "Evaluator",
+        run=r1,
+        state="RUNNING",
+        start=t(1),
+        inputs={"examples": [c.e1], "model": [c.m1]},
+    )
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.t2, c.m2 = train(b, r2, 24, c.e2)
     c.v2, o = b.execution(
-        "Evaluator", run=r2, start=t(25), end=t(25, 10), cost=5.0,
+        "Evaluator",
+        run=r2,
+        start=t(25),
+        end=t(25, 10),
+        cost=5.0,
         inputs={"examples": [c.e2], "model": [c.m2]},
         outputs={"blessing": [art("ModelBlessing", blessed=0)]},
     )
@@ -257,28 +406,64 @@ def side_with_runs(b: MLMDBuilder) -> NS:
     also reads the imported artifact (a side member only) does not qualify."""
     c = NS()
     r1 = b.run("side_run")
-    c.im1, o = b.execution("Importer", run=r1, start=t(0, 1), end=t(0, 2),
-                           outputs={"result": [art("Examples", span=99)]})
+    c.im1, o = b.execution(
+        "Importer",
+        run=r1,
+        start=t(0, 1),
+        end=t(0, 2),
+        outputs={"result": [art("Examples", span=99)]},
+    )
     c.imported = o["result"][0]
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
-    c.sg1, o = b.execution("StatisticsGen", run=r1, start=t(0, 10), end=t(0, 15), cost=3.0,
-                           inputs={"examples": [c.e1]},
-                           outputs={"statistics": ["ExampleStatistics"]})
+    c.sg1, o = b.execution(
+        "StatisticsGen",
+        run=r1,
+        start=t(0, 10),
+        end=t(0, 15),
+        cost=3.0,
+        inputs={"examples": [c.e1]},
+        outputs={"statistics": ["ExampleStatistics"]},
+    )
     c.st1 = o["statistics"][0]
-    c.sc1, o = b.execution("SchemaGen", run=r1, start=t(0, 15), end=t(0, 18), cost=1.0,
-                           inputs={"statistics": [c.st1]}, outputs={"schema": ["Schema"]})
+    c.sc1, o = b.execution(
+        "SchemaGen",
+        run=r1,
+        start=t(0, 15),
+        end=t(0, 18),
+        cost=1.0,
+        inputs={"statistics": [c.st1]},
+        outputs={"schema": ["Schema"]},
+    )
     c.sch1 = o["schema"][0]
-    c.sgx, o = b.execution("StatisticsGen", run=r1, start=t(0, 20), end=t(0, 25), cost=3.0,
-                           inputs={"examples": [c.e1, c.imported]},
-                           outputs={"statistics": ["ExampleStatistics"]})
+    c.sgx, o = b.execution(
+        "StatisticsGen",
+        run=r1,
+        start=t(0, 20),
+        end=t(0, 25),
+        cost=3.0,
+        inputs={"examples": [c.e1, c.imported]},
+        outputs={"statistics": ["ExampleStatistics"]},
+    )
     c.stx = o["statistics"][0]
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 30), end=t(1), cost=100.0,
-                          inputs={"examples": [c.e1], "schema": [c.sch1]},
-                          outputs={"model": ["Model"]})
+    c.t1, o = b.execution(
+        "Trainer",
+        run=r1,
+        start=t(0, 30),
+        end=t(1),
+        cost=100.0,
+        inputs={"examples": [c.e1], "schema": [c.sch1]},
+        outputs={"model": ["Model"]},
+    )
     c.m1 = o["model"][0]
-    c.ev1, o = b.execution("ExampleValidator", run=r1, start=t(0, 40), end=t(1, 30), cost=4.0,
-                           inputs={"statistics": [c.st1], "schema": [c.sch1]},
-                           outputs={"anomalies": ["ExampleAnomalies"]})
+    c.ev1, o = b.execution(
+        "ExampleValidator",
+        run=r1,
+        start=t(0, 40),
+        end=t(1, 30),
+        cost=4.0,
+        inputs={"statistics": [c.st1], "schema": [c.sch1]},
+        outputs={"anomalies": ["ExampleAnomalies"]},
+    )
     c.an1 = o["anomalies"][0]
     return c
 
@@ -288,27 +473,54 @@ def side_without_runs(b: MLMDBuilder) -> NS:
     qualifying trainer, by start time, that starts at or after it."""
     c = NS()
     p = "side_norun"
-    c.eg1, o = b.execution("CsvExampleGen", pipeline=p, start=t(0), end=t(0, 5), cost=10.0,
-                           outputs={"examples": [art("Examples", span=1)]})
+    c.eg1, o = b.execution(
+        "CsvExampleGen",
+        pipeline=p,
+        start=t(0),
+        end=t(0, 5),
+        cost=10.0,
+        outputs={"examples": [art("Examples", span=1)]},
+    )
     c.e1 = o["examples"][0]
-    c.imx, o = b.execution("Importer", pipeline=p, start=t(0, 5), end=t(0, 6),
-                           outputs={"result": ["Schema"]})
+    c.imx, o = b.execution(
+        "Importer", pipeline=p, start=t(0, 5), end=t(0, 6), outputs={"result": ["Schema"]}
+    )
     c.imported = o["result"][0]
 
     def stats(minute: int) -> tuple[int, int]:
-        eid, out = b.execution("StatisticsGen", pipeline=p, start=t(0, minute),
-                               end=t(0, minute + 2), cost=2.0, inputs={"examples": [c.e1]},
-                               outputs={"statistics": ["ExampleStatistics"]})
+        eid, out = b.execution(
+            "StatisticsGen",
+            pipeline=p,
+            start=t(0, minute),
+            end=t(0, minute + 2),
+            cost=2.0,
+            inputs={"examples": [c.e1]},
+            outputs={"statistics": ["ExampleStatistics"]},
+        )
         return eid, out["statistics"][0]
 
     c.sga, c.sta = stats(10)
-    c.t1, o = b.execution("Trainer", pipeline=p, start=t(0, 30), end=t(0, 40), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
+    c.t1, o = b.execution(
+        "Trainer",
+        pipeline=p,
+        start=t(0, 30),
+        end=t(0, 40),
+        cost=100.0,
+        inputs={"examples": [c.e1]},
+        outputs={"model": ["Model"]},
+    )
     c.m1 = o["model"][0]
     c.sgb, c.stb = stats(40)
     c.sgd, c.std = stats(60)
-    c.t2, o = b.execution("Trainer", pipeline=p, start=t(0, 60), end=t(0, 70), cost=100.0,
-                          inputs={"examples": [c.e1]}, outputs={"model": ["Model"]})
+    c.t2, o = b.execution(
+        "Trainer",
+        pipeline=p,
+        start=t(0, 60),
+        end=t(0, 70),
+        cost=100.0,
+        inputs={"examples": [c.e1]},
+        outputs={"model": ["Model"]},
+    )
     c.m2 = o["model"][0]
     c.sgc, c.stc = stats(75)
     return c
@@ -323,19 +535,31 @@ def two_keys(b: MLMDBuilder) -> NS:
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.v1, o = b.execution(
-        "Evaluator", run=r1, start=t(1), end=t(1, 10), cost=5.0,
+        "Evaluator",
+        run=r1,
+        start=t(1),
+        end=t(1, 10),
+        cost=5.0,
         inputs={"examples": [c.e1], "model": [c.m1], "baseline_model": [c.m1]},
         outputs={"evaluation": ["ModelEvaluation"], "blessing": [art("ModelBlessing", blessed=1)]},
     )
     c.ev1, c.b1 = o["evaluation"][0], o["blessing"][0]
     c.vb, o = b.execution(
-        "Evaluator", run=r1, start=t(1), end=t(1, 5), cost=5.0,
+        "Evaluator",
+        run=r1,
+        start=t(1),
+        end=t(1, 5),
+        cost=5.0,
         inputs={"examples": [c.e1], "baseline_model": [c.m1]},
         outputs={"evaluation": ["ModelEvaluation"]},
     )
     c.evb = o["evaluation"][0]
     c.p1, o = b.execution(
-        "Pusher", run=r1, start=t(1, 20), end=t(1, 25), cost=1.0,
+        "Pusher",
+        run=r1,
+        start=t(1, 20),
+        end=t(1, 25),
+        cost=1.0,
         inputs={"model": [c.m1], "model_blessing": [c.b1]},
         outputs={"pushed_model": [art("PushedModel", pushed=1)]},
     )
@@ -350,9 +574,15 @@ def trainer_output_input(b: MLMDBuilder) -> NS:
     r1, r2 = b.run("distill"), b.run("distill")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, c.m1 = train(b, r1, 0, c.e1)
-    c.t2, o = b.execution("Trainer", run=r2, start=t(24), end=t(24, 30), cost=100.0,
-                          inputs={"examples": [c.e1], "teacher_model": [c.m1]},
-                          outputs={"model": ["Model"]})
+    c.t2, o = b.execution(
+        "Trainer",
+        run=r2,
+        start=t(24),
+        end=t(24, 30),
+        cost=100.0,
+        inputs={"examples": [c.e1], "teacher_model": [c.m1]},
+        outputs={"model": ["Model"]},
+    )
     c.m2 = o["model"][0]
     return c
 
@@ -364,13 +594,27 @@ def push_without_flag(b: MLMDBuilder) -> NS:
     r1, r2 = b.run("push_noflag"), b.run("push_noflag")
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, c.m1 = train(b, r1, 0, c.e1)
-    c.p1, o = b.execution("Pusher", run=r1, start=t(1), end=t(1, 5), cost=1.0,
-                          inputs={"model": [c.m1]}, outputs={"pushed_model": ["PushedModel"]})
+    c.p1, o = b.execution(
+        "Pusher",
+        run=r1,
+        start=t(1),
+        end=t(1, 5),
+        cost=1.0,
+        inputs={"model": [c.m1]},
+        outputs={"pushed_model": ["PushedModel"]},
+    )
     c.pm1 = o["pushed_model"][0]
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
     c.t2, c.m2 = train(b, r2, 24, c.e2)
-    c.p2, _ = b.execution("Pusher", run=r2, state="FAILED", start=t(25), end=t(25, 5),
-                          cost=1.0, inputs={"model": [c.m2]})
+    c.p2, _ = b.execution(
+        "Pusher",
+        run=r2,
+        state="FAILED",
+        start=t(25),
+        end=t(25, 5),
+        cost=1.0,
+        inputs={"model": [c.m2]},
+    )
     return c
 
 
@@ -381,9 +625,15 @@ def orphan_work(b: MLMDBuilder) -> NS:
     c.eg1, c.e1 = ingest_span(b, r1, 0, span=1)
     c.t1, c.m1 = train(b, r1, 0, c.e1)
     c.eg2, c.e2 = ingest_span(b, r2, 24, span=2)
-    c.sg2, o = b.execution("StatisticsGen", run=r2, start=t(24, 10), end=t(24, 15), cost=3.0,
-                           inputs={"examples": [c.e2]},
-                           outputs={"statistics": ["ExampleStatistics"]})
+    c.sg2, o = b.execution(
+        "StatisticsGen",
+        run=r2,
+        start=t(24, 10),
+        end=t(24, 15),
+        cost=3.0,
+        inputs={"examples": [c.e2]},
+        outputs={"statistics": ["ExampleStatistics"]},
+    )
     c.st2 = o["statistics"][0]
     return c
 
@@ -392,16 +642,35 @@ def cycle(b: MLMDBuilder) -> NS:
     """A broken writer closed a loop: X1 -> A1 -> X2 -> A2 -> X1. The trainer reads A1."""
     c = NS()
     r1 = b.run("cycle")
-    c.x1, o = b.execution("Transform", run=r1, start=t(0), end=t(0, 10), cost=1.0,
-                          outputs={"transform_graph": ["TransformGraph"]})
+    c.x1, o = b.execution(
+        "Transform",
+        run=r1,
+        start=t(0),
+        end=t(0, 10),
+        cost=1.0,
+        outputs={"transform_graph": ["TransformGraph"]},
+    )
     c.a1 = o["transform_graph"][0]
-    c.x2, o = b.execution("Transform", run=r1, start=t(0, 10), end=t(0, 20), cost=1.0,
-                          inputs={"transform_graph": [c.a1]},
-                          outputs={"transform_graph": ["TransformGraph"]})
+    c.x2, o = b.execution(
+        "Transform",
+        run=r1,
+        start=t(0, 10),
+        end=t(0, 20),
+        cost=1.0,
+        inputs={"transform_graph": [c.a1]},
+        outputs={"transform_graph": ["TransformGraph"]},
+    )
     c.a2 = o["transform_graph"][0]
     b.consume(c.x1, c.a2, "transform_graph")
-    c.t1, o = b.execution("Trainer", run=r1, start=t(0, 30), end=t(0, 50), cost=10.0,
-                          inputs={"transform_graph": [c.a1]}, outputs={"model": ["Model"]})
+    c.t1, o = b.execution(
+        "Trainer",
+        run=r1,
+        start=t(0, 30),
+        end=t(0, 50),
+        cost=10.0,
+        inputs={"transform_graph": [c.a1]},
+        outputs={"model": ["Model"]},
+    )
     c.m1 = o["model"][0]
     return c
 
@@ -411,16 +680,35 @@ def chain(b: MLMDBuilder, pipeline: str, links: int) -> NS:
     upstream is 2 * links + 2 hops deep."""
     c = NS(x={}, a={})
     r1 = b.run(pipeline)
-    c.eg, o = b.execution("CsvExampleGen", run=r1, start=t(0), end=t(0, 1), cost=1.0,
-                          outputs={"examples": [art("Examples", span=1)]})
+    c.eg, o = b.execution(
+        "CsvExampleGen",
+        run=r1,
+        start=t(0),
+        end=t(0, 1),
+        cost=1.0,
+        outputs={"examples": [art("Examples", span=1)]},
+    )
     c.a[0] = o["examples"][0]
     for i in range(1, links + 1):
-        c.x[i], o = b.execution("Transform", run=r1, start=t(0, i), end=t(0, i + 1), cost=1.0,
-                                inputs={"examples": [c.a[i - 1]]},
-                                outputs={"transformed_examples": ["Examples"]})
+        c.x[i], o = b.execution(
+            "Transform",
+            run=r1,
+            start=t(0, i),
+            end=t(0, i + 1),
+            cost=1.0,
+            inputs={"examples": [c.a[i - 1]]},
+            outputs={"transformed_examples": ["Examples"]},
+        )
         c.a[i] = o["transformed_examples"][0]
-    c.t1, o = b.execution("Trainer", run=r1, start=t(1), end=t(2), cost=10.0,
-                          inputs={"examples": [c.a[links]]}, outputs={"model": ["Model"]})
+    c.t1, o = b.execution(
+        "Trainer",
+        run=r1,
+        start=t(1),
+        end=t(2),
+        cost=10.0,
+        inputs={"examples": [c.a[links]]},
+        outputs={"model": ["Model"]},
+    )
     c.m1 = o["model"][0]
     return c
 
@@ -436,10 +724,18 @@ def _connect(data: DataDir) -> duckdb.DuckDBPyConnection:
 def main(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, NS, BuildResult]]:
     b = MLMDBuilder()
     cases = NS(
-        rolling=rolling_windows(b), warm=warm_start(b), cache=cache_hits(b),
-        resolver=resolvers(b), failing=failed_trainers(b), pending=pending_downstream(b),
-        stale=stale_running(b), side_run=side_with_runs(b), side_norun=side_without_runs(b),
-        twokeys=two_keys(b), distill=trainer_output_input(b), noflag=push_without_flag(b),
+        rolling=rolling_windows(b),
+        warm=warm_start(b),
+        cache=cache_hits(b),
+        resolver=resolvers(b),
+        failing=failed_trainers(b),
+        pending=pending_downstream(b),
+        stale=stale_running(b),
+        side_run=side_with_runs(b),
+        side_norun=side_without_runs(b),
+        twokeys=two_keys(b),
+        distill=trainer_output_input(b),
+        noflag=push_without_flag(b),
         orphan=orphan_work(b),
     )
     data = DataDir(tmp_path_factory.mktemp("cases"))
@@ -512,11 +808,29 @@ def trainer(i: int) -> dict[str, set[str]]:
 def test_every_trainer_but_cached_ones_is_a_graphlet(main) -> None:
     con, c, _ = main
     expected = {
-        *c.rolling.t.values(), c.warm.t1, c.warm.t2, c.cache.t1, c.cache.t3,
-        c.resolver.t1, c.resolver.t2a, c.resolver.t2b,
-        c.failing.t1, c.failing.t2, c.failing.t4, c.pending.t1, c.stale.t1, c.stale.t2,
-        c.side_run.t1, c.side_norun.t1, c.side_norun.t2, c.twokeys.t1,
-        c.distill.t1, c.distill.t2, c.noflag.t1, c.noflag.t2, c.orphan.t1,
+        *c.rolling.t.values(),
+        c.warm.t1,
+        c.warm.t2,
+        c.cache.t1,
+        c.cache.t3,
+        c.resolver.t1,
+        c.resolver.t2a,
+        c.resolver.t2b,
+        c.failing.t1,
+        c.failing.t2,
+        c.failing.t4,
+        c.pending.t1,
+        c.stale.t1,
+        c.stale.t2,
+        c.side_run.t1,
+        c.side_norun.t1,
+        c.side_norun.t2,
+        c.twokeys.t1,
+        c.distill.t1,
+        c.distill.t2,
+        c.noflag.t1,
+        c.noflag.t2,
+        c.orphan.t1,
     }
     found = {r[0] for r in con.execute("select graphlet_id from marts.fct_graphlets").fetchall()}
     assert found == expected
@@ -527,7 +841,9 @@ def test_rolling_windows_share_upstream(main) -> None:
     con, c, _ = main
     eg, e, tr, m = c.rolling.eg, c.rolling.e, c.rolling.t, c.rolling.m
     assert members(con, tr[1]) == {
-        **trainer(tr[1]), "upstream": {a(e[1]), x(eg[1])}, "downstream": {a(m[1])},
+        **trainer(tr[1]),
+        "upstream": {a(e[1]), x(eg[1])},
+        "downstream": {a(m[1])},
     }
     assert members(con, tr[2]) == {
         **trainer(tr[2]),
@@ -564,15 +880,21 @@ def test_rolling_windows_share_upstream(main) -> None:
 
 def test_rolling_windows_waste_status(main) -> None:
     con, c, _ = main
-    rows = dict(con.execute(
-        "select execution_id, waste_status from marts.fct_execution_waste "
-        "where pipeline_name = 'rolling'"
-    ).fetchall())
+    rows = dict(
+        con.execute(
+            "select execution_id, waste_status from marts.fct_execution_waste "
+            "where pipeline_name = 'rolling'"
+        ).fetchall()
+    )
     eg, tr = c.rolling.eg, c.rolling.t
     # ExampleGen 1 only in no_evaluation graphlets; ExampleGen 2 also in the pending one.
     assert rows == {
-        eg[1]: "wasted", tr[1]: "wasted", eg[2]: "pending", tr[2]: "wasted",
-        eg[3]: "pending", tr[3]: "pending",
+        eg[1]: "wasted",
+        tr[1]: "wasted",
+        eg[2]: "pending",
+        tr[2]: "wasted",
+        eg[3]: "pending",
+        tr[3]: "pending",
     }
 
 
@@ -597,7 +919,8 @@ def test_warm_start_and_baseline_stay_out(main) -> None:
     assert warm in external_inputs(con, w.t2)
     trainer_side = con.execute(
         "select count(*) from marts.fct_graphlet_external_inputs "
-        "where graphlet_id = ? and consumer_execution_id = ?", [w.t2, w.t2]
+        "where graphlet_id = ? and consumer_execution_id = ?",
+        [w.t2, w.t2],
     ).fetchone()[0]
     assert trainer_side == 1
     assert g1["external_input_count"] == 0
@@ -623,16 +946,22 @@ def test_cache_hits_follow_the_producer(main) -> None:
         "downstream": {a(k.m3)},
         "side": {x(k.eg3)},  # a cache hit of its own run, no inputs: a side branch
     }
-    producers = dict(con.execute(
-        "select artifact_id, producer_execution_id from intermediate.int_artifacts_produced "
-        "where artifact_id in (?, ?, ?)", [k.e1, k.st1, k.m1]
-    ).fetchall())
+    producers = dict(
+        con.execute(
+            "select artifact_id, producer_execution_id from intermediate.int_artifacts_produced "
+            "where artifact_id in (?, ?, ?)",
+            [k.e1, k.st1, k.m1],
+        ).fetchall()
+    )
     assert producers == {k.e1: k.eg1, k.st1: k.sg1, k.m1: k.t1}
     assert outcomes(con, k.t1, k.t3) == ["pushed", "pending"]
-    costs = dict(con.execute(
-        "select execution_id, cost_source from marts.fct_executions where execution_id in (?, ?)",
-        [k.eg2, k.t2],
-    ).fetchall())
+    costs = dict(
+        con.execute(
+            "select execution_id, cost_source from marts.fct_executions"
+            " where execution_id in (?, ?)",
+            [k.eg2, k.t2],
+        ).fetchall()
+    )
     assert costs == {k.eg2: "zero:cached", k.t2: "zero:cached"}
     # EG1 sits in both graphlets: allocated cost 10 / 2 to each.
     g3 = graphlet(con, k.t3)
@@ -644,7 +973,9 @@ def test_resolver_is_a_side_member_of_every_trainer_of_its_run(main) -> None:
     con, c, _ = main
     r = c.resolver
     assert members(con, r.t1) == {
-        **trainer(r.t1), "upstream": {a(r.e1), x(r.eg1)}, "downstream": {a(r.m1)},
+        **trainer(r.t1),
+        "upstream": {a(r.e1), x(r.eg1)},
+        "downstream": {a(r.m1)},
     }
     assert members(con, r.t2a) == {
         **trainer(r.t2a),
@@ -660,7 +991,9 @@ def test_resolver_is_a_side_member_of_every_trainer_of_its_run(main) -> None:
     }
     g1, g2a, g2b = (graphlet(con, g) for g in (r.t1, r.t2a, r.t2b))
     assert [g["outcome"] for g in (g1, g2a, g2b)] == [
-        "no_evaluation", "no_evaluation", "blessed_not_pushed",
+        "no_evaluation",
+        "no_evaluation",
+        "blessed_not_pushed",
     ]
     # Spans come from upstream Examples only; the side member E1 is not read by T2b.
     assert (g2a["spans"], g2a["new_span_count"], g2a["span_overlap"]) == ([1, 2], 1, 0.5)
@@ -693,12 +1026,16 @@ def test_pending_when_last_graphlet_downstream_running(main) -> None:
     con, c, _ = main
     p, s = c.pending, c.stale
     assert members(con, p.t1) == {
-        **trainer(p.t1), "upstream": {a(p.e1), x(p.eg1)}, "downstream": {a(p.m1), x(p.v1)},
+        **trainer(p.t1),
+        "upstream": {a(p.e1), x(p.eg1)},
+        "downstream": {a(p.m1), x(p.v1)},
     }
     assert outcomes(con, p.t1) == ["pending"]
     # Same running evaluator, but a later graphlet exists: first applicable row.
     assert members(con, s.t1) == {
-        **trainer(s.t1), "upstream": {a(s.e1), x(s.eg1)}, "downstream": {a(s.m1), x(s.v1)},
+        **trainer(s.t1),
+        "upstream": {a(s.e1), x(s.eg1)},
+        "downstream": {a(s.m1), x(s.v1)},
     }
     assert outcomes(con, s.t1, s.t2) == ["not_blessed", "not_blessed"]
 
@@ -725,11 +1062,15 @@ def test_side_branches_without_run_contexts(main) -> None:
     con, c, _ = main
     s = c.side_norun
     assert members(con, s.t1) == {
-        **trainer(s.t1), "upstream": {a(s.e1), x(s.eg1)}, "downstream": {a(s.m1)},
+        **trainer(s.t1),
+        "upstream": {a(s.e1), x(s.eg1)},
+        "downstream": {a(s.m1)},
         "side": {x(s.sga), a(s.sta)},
     }
     assert members(con, s.t2) == {
-        **trainer(s.t2), "upstream": {a(s.e1), x(s.eg1)}, "downstream": {a(s.m2)},
+        **trainer(s.t2),
+        "upstream": {a(s.e1), x(s.eg1)},
+        "downstream": {a(s.m2)},
         # SGb starts after T1 started: the next trainer; SGd starts with T2 (at or after).
         "side": {x(s.sgb), a(s.stb), x(s.sgd), a(s.std)},
     }
@@ -750,7 +1091,8 @@ def test_artifact_under_two_keys_is_a_real_input(main) -> None:
     assert outcomes(con, k.t1) == ["pushed"]
     events = con.execute(
         "select execution_id, event_keys, is_boundary_input from intermediate.int_events_keyed "
-        "where artifact_id = ? and event_direction = 'input' order by execution_id", [k.m1]
+        "where artifact_id = ? and event_direction = 'input' order by execution_id",
+        [k.m1],
     ).fetchall()
     assert events == [
         (k.v1, ["model", "baseline_model"], False),
@@ -760,7 +1102,8 @@ def test_artifact_under_two_keys_is_a_real_input(main) -> None:
     steps = con.execute(
         "select e.execution_id, p.step_count from staging.stg_mlmd__event_paths p "
         "join staging.stg_mlmd__events e using (event_id) where e.artifact_id = ? "
-        "and e.execution_id = ?", [k.m1, k.v1]
+        "and e.execution_id = ?",
+        [k.m1, k.v1],
     ).fetchall()
     assert steps == [(k.v1, 4)]
     assert external_inputs(con, k.t1) == set()
@@ -770,10 +1113,14 @@ def test_another_trainers_model_is_an_external_input(main) -> None:
     con, c, _ = main
     d = c.distill
     assert members(con, d.t1) == {
-        **trainer(d.t1), "upstream": {a(d.e1), x(d.eg1)}, "downstream": {a(d.m1)},
+        **trainer(d.t1),
+        "upstream": {a(d.e1), x(d.eg1)},
+        "downstream": {a(d.m1)},
     }
     assert members(con, d.t2) == {
-        **trainer(d.t2), "upstream": {a(d.e1), x(d.eg1)}, "downstream": {a(d.m2)},
+        **trainer(d.t2),
+        "upstream": {a(d.e1), x(d.eg1)},
+        "downstream": {a(d.m2)},
     }
     assert external_inputs(con, d.t2) == {(d.t2, d.m1, "trainer_output", ("teacher_model",))}
     g2 = graphlet(con, d.t2)
@@ -784,11 +1131,14 @@ def test_outcome_pushed_without_flag_and_failed_pusher(main) -> None:
     con, c, _ = main
     n = c.noflag
     assert members(con, n.t1) == {
-        **trainer(n.t1), "upstream": {a(n.e1), x(n.eg1)},
+        **trainer(n.t1),
+        "upstream": {a(n.e1), x(n.eg1)},
         "downstream": {a(n.m1), x(n.p1), a(n.pm1)},
     }
     assert members(con, n.t2) == {
-        **trainer(n.t2), "upstream": {a(n.e2), x(n.eg2)}, "downstream": {a(n.m2), x(n.p2)},
+        **trainer(n.t2),
+        "upstream": {a(n.e2), x(n.eg2)},
+        "downstream": {a(n.m2), x(n.p2)},
     }
     assert outcomes(con, n.t1, n.t2) == ["pushed", "not_blessed"]
 
@@ -797,17 +1147,28 @@ def test_orphan_work(main) -> None:
     con, c, _ = main
     o = c.orphan
     assert members(con, o.t1) == {
-        **trainer(o.t1), "upstream": {a(o.e1), x(o.eg1)}, "downstream": {a(o.m1)},
+        **trainer(o.t1),
+        "upstream": {a(o.e1), x(o.eg1)},
+        "downstream": {a(o.m1)},
     }
     # Every node in no graphlet, over the whole store, case by case.
     expected = {
         # cache hits of run 2: a run whose only trainer is CACHED (no graphlet in the run)
-        x(c.cache.eg2), x(c.cache.sg2), x(c.cache.t2),
+        x(c.cache.eg2),
+        x(c.cache.sg2),
+        x(c.cache.t2),
         x(c.failing.eg3),  # a run that failed before any trainer
-        x(c.side_run.sgx), a(c.side_run.stx),  # one input is only a side member
+        x(c.side_run.sgx),
+        a(c.side_run.stx),  # one input is only a side member
         # without run contexts: no input at all / no trainer starts at or after it
-        x(c.side_norun.imx), a(c.side_norun.imported), x(c.side_norun.sgc), a(c.side_norun.stc),
-        x(o.eg2), a(o.e2), x(o.sg2), a(o.st2),  # ingestion after the last trainer
+        x(c.side_norun.imx),
+        a(c.side_norun.imported),
+        x(c.side_norun.sgc),
+        a(c.side_norun.stc),
+        x(o.eg2),
+        a(o.e2),
+        x(o.sg2),
+        a(o.st2),  # ingestion after the last trainer
     }
     found = {r[0] for r in con.execute("select node_id from marts.fct_orphan_work").fetchall()}
     assert found == expected
@@ -817,8 +1178,10 @@ def test_orphan_work(main) -> None:
         [o.eg1, o.t1, o.eg2, o.sg2],
     ).fetchall()
     assert waste == [
-        (o.eg1, "pending", False, 1), (o.t1, "pending", False, 1),
-        (o.eg2, "wasted", True, 0), (o.sg2, "wasted", True, 0),
+        (o.eg1, "pending", False, 1),
+        (o.t1, "pending", False, 1),
+        (o.eg2, "wasted", True, 0),
+        (o.sg2, "wasted", True, 0),
     ]
     assert outcomes(con, o.t1) == ["pending"]
 
@@ -837,7 +1200,8 @@ def test_cycle_terminates_and_is_truncated(deep) -> None:
     con, c = deep
     y = c.cycle
     assert members(con, y.t1) == {
-        **trainer(y.t1), "upstream": {a(y.a1), x(y.x1), a(y.a2), x(y.x2)},
+        **trainer(y.t1),
+        "upstream": {a(y.a1), x(y.x1), a(y.a2), x(y.x2)},
         "downstream": {a(y.m1)},
     }
     g = graphlet(con, y.t1)
@@ -850,8 +1214,14 @@ def test_depth_truncation_cuts_members_at_the_bound(deep) -> None:
     # T -> A5 (1) -> X5 (2) -> A4 (3) -> X4 (4) -> A3 (5) -> X3 (6): the bound.
     assert members(con, long.t1) == {
         **trainer(long.t1),
-        "upstream": {a(long.a[5]), x(long.x[5]), a(long.a[4]), x(long.x[4]), a(long.a[3]),
-                     x(long.x[3])},
+        "upstream": {
+            a(long.a[5]),
+            x(long.x[5]),
+            a(long.a[4]),
+            x(long.x[4]),
+            a(long.a[3]),
+            x(long.x[3]),
+        },
         "downstream": {a(long.m1)},
         # Cut off, the ExampleGen is in no U/D; with no inputs it is its run's work: side.
         # X1 and X2 (inputs outside the graphlet) stay out.
@@ -861,22 +1231,34 @@ def test_depth_truncation_cuts_members_at_the_bound(deep) -> None:
     # Exactly max_depth deep with nothing left beyond: complete, not truncated.
     assert members(con, exact.t1) == {
         **trainer(exact.t1),
-        "upstream": {a(exact.a[2]), x(exact.x[2]), a(exact.a[1]), x(exact.x[1]),
-                     a(exact.a[0]), x(exact.eg)},
+        "upstream": {
+            a(exact.a[2]),
+            x(exact.x[2]),
+            a(exact.a[1]),
+            x(exact.x[1]),
+            a(exact.a[0]),
+            x(exact.eg),
+        },
         "downstream": {a(exact.m1)},
     }
     g = graphlet(con, exact.t1)
     assert (g["is_truncated"], g["depth"]) == (False, SMALL_DEPTH)
-    truncated = {r[0] for r in con.execute(
-        "select graphlet_id from intermediate.int_graphlets_truncated"
-    ).fetchall()}
+    truncated = {
+        r[0]
+        for r in con.execute(
+            "select graphlet_id from intermediate.int_graphlets_truncated"
+        ).fetchall()
+    }
     assert truncated == {c.cycle.t1, long.t1}
 
 
 def test_truncation_guard_warns(deep_store) -> None:
     _, data = deep_store
     result = run_dbt(
-        data, "test", "--select", "assert_no_graphlet_reached_max_depth",
+        data,
+        "test",
+        "--select",
+        "assert_no_graphlet_reached_max_depth",
         variables={"max_depth": SMALL_DEPTH},
     )
     assert result.success  # a warning: the truncated graphlets are built and flagged

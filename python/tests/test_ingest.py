@@ -31,16 +31,20 @@ def test_sqlite_ingest_copies_every_table_in_rowid_order(tmp_path):
         got = [tuple(row.values()) for row in parquet.to_pylist()]
         if table.endswith("Property"):
             # proto values are base64 text stored in a BLOB column
-            got = [tuple(v.encode() if isinstance(v, str) and i == 7 else v
-                         for i, v in enumerate(row)) for row in got]
+            got = [
+                tuple(v.encode() if isinstance(v, str) and i == 7 else v for i, v in enumerate(row))
+                for row in got
+            ]
         assert got == expected, table
         assert summary.rows_by_table[table] == len(expected)
 
 
 def test_staged_counts_match_the_store(warehouse, truth):
-    counts = dict(warehouse.execute(
-        "select source_table, staged_rows from marts.rpt_raw_reconciliation"
-    ).fetchall())
+    counts = dict(
+        warehouse.execute(
+            "select source_table, staged_rows from marts.rpt_raw_reconciliation"
+        ).fetchall()
+    )
     for table in mlmd_schema.TABLES:
         assert counts[table] == len(_sqlite_rows(table)), table
     assert counts["Execution"] == truth["fleet"]["executions"]
@@ -50,9 +54,9 @@ def test_staged_counts_match_the_store(warehouse, truth):
 
 
 def test_staging_decodes_enums_and_folds_paths(warehouse, truth):
-    states = dict(warehouse.execute(
-        "select execution_id, state from staging.stg_mlmd__executions"
-    ).fetchall())
+    states = dict(
+        warehouse.execute("select execution_id, state from staging.stg_mlmd__executions").fetchall()
+    )
     assert states == {e["id"]: e["state"] for e in truth["executions"]}
     # Keys fold in SQLite's rowid order, one list per event.
     with sqlite3.connect(STORE) as con:
@@ -61,13 +65,17 @@ def test_staging_decodes_enums_and_folds_paths(warehouse, truth):
             "SELECT event_id, step_key FROM EventPath WHERE is_index_step = 0 ORDER BY rowid"
         ):
             expected.setdefault(event_id, []).append(key)
-    got = dict(warehouse.execute(
-        "select event_id, event_keys from staging.stg_mlmd__event_paths"
-    ).fetchall())
+    got = dict(
+        warehouse.execute(
+            "select event_id, event_keys from staging.stg_mlmd__event_paths"
+        ).fetchall()
+    )
     assert got == expected
-    directions = dict(warehouse.execute(
-        "select event_type, any_value(event_direction) from staging.stg_mlmd__events group by 1"
-    ).fetchall())
+    directions = dict(
+        warehouse.execute(
+            "select event_type, any_value(event_direction) from staging.stg_mlmd__events group by 1"
+        ).fetchall()
+    )
     assert directions["INPUT"] == "input"
     assert directions["OUTPUT"] == "output"
     assert directions["INTERNAL_OUTPUT"] == "output"
@@ -83,7 +91,8 @@ def test_typed_property_wins_over_custom(warehouse):
     for artifact_id, name in both:
         custom = warehouse.execute(
             "select is_custom_property from intermediate.int_artifact_properties_resolved "
-            "where artifact_id = ? and property_name = ?", [artifact_id, name]
+            "where artifact_id = ? and property_name = ?",
+            [artifact_id, name],
         ).fetchone()[0]
         assert custom is False
 
@@ -127,8 +136,10 @@ def _export(store_raw: Path, folder: Path, fmt: str) -> None:
         for table in mlmd_schema.TABLES:
             source = store_raw / f"{table}.parquet"
             target = folder / f"{table}.{fmt}"
-            con.execute(f"COPY (SELECT * FROM read_parquet('{source}')) TO '{target}' "
-                        f"(FORMAT {'csv, HEADER' if fmt == 'csv' else 'parquet'})")
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet('{source}')) TO '{target}' "
+                f"(FORMAT {'csv, HEADER' if fmt == 'csv' else 'parquet'})"
+            )
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -267,8 +278,7 @@ def test_files_ingest_refuses_a_fraction_in_an_integer_column(tmp_path):
     with pytest.raises(IngestError) as error:
         ingest_files(export, tmp_path / "raw")
     assert str(error.value) == (
-        f"{event}: column milliseconds_since_epoch must hold BIGINT values, "
-        "found '1704067200000.5'"
+        f"{event}: column milliseconds_since_epoch must hold BIGINT values, found '1704067200000.5'"
     )
 
 

@@ -29,12 +29,22 @@ from graphlets.ingest import IngestError, ingest_mlmd, ingest_sqlite
 from graphlets.paths import DataDir
 from graphlets.simulate import simulate
 
-DUMPS = {"mysql": FIXTURES / "mlmd" / "tfx_small.mysql.sql",
-         "postgresql": FIXTURES / "mlmd" / "tfx_small.postgresql.sql"}
+DUMPS = {
+    "mysql": FIXTURES / "mlmd" / "tfx_small.mysql.sql",
+    "postgresql": FIXTURES / "mlmd" / "tfx_small.postgresql.sql",
+}
 KINDS = ["mysql", "postgresql"]
-TRUTH_MARTS = ("fct_graphlet_members", "fct_graphlets", "fct_graphlet_external_inputs",
-               "fct_executions", "fct_execution_waste", "rpt_waste_breakdown",
-               "fct_orphan_work", "fct_cache_savings", "fct_recomputation")
+TRUTH_MARTS = (
+    "fct_graphlet_members",
+    "fct_graphlets",
+    "fct_graphlet_external_inputs",
+    "fct_executions",
+    "fct_execution_waste",
+    "rpt_waste_breakdown",
+    "fct_orphan_work",
+    "fct_cache_savings",
+    "fct_recomputation",
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +102,16 @@ def test_marts_from_each_database_match_the_truth(servers, truth, tmp_path, kind
     ingest_mlmd(servers[kind].url("tfx_small"), data.raw)
     # The marts the truth file speaks of, and their parents; the data tests already run
     # on the same raw layer from SQLite (test_truth_fixture.py).
-    result = run_dbt(data, "build", "--select", *(f"+{mart}" for mart in TRUTH_MARTS),
-                     "--resource-type", "model", "--resource-type", "seed")
+    result = run_dbt(
+        data,
+        "build",
+        "--select",
+        *(f"+{mart}" for mart in TRUTH_MARTS),
+        "--resource-type",
+        "model",
+        "--resource-type",
+        "seed",
+    )
     assert result.success, [f"{n.name}: {n.message}" for n in result.failures]
     with duckdb.connect(str(data.warehouse), read_only=True) as warehouse:
         truth_checks.check_graphlet_members(warehouse, truth)
@@ -179,6 +197,7 @@ def test_ingest_reads_one_snapshot_while_a_writer_appends(servers, tmp_path, kin
     counts = set()
     for raw in snapshots:
         with duckdb.connect() as con:
+
             def ids(table: str, column: str, raw: Path = raw) -> set[int]:
                 rows = con.execute(f"SELECT {column} FROM '{raw}/{table}.parquet'").fetchall()
                 return {row[0] for row in rows}
@@ -210,9 +229,7 @@ def _digest(raw: Path) -> str:
 
 
 def _refused(url: str, raw: Path, *args: str) -> str:
-    result = CliRunner().invoke(
-        app, ["ingest", "mlmd", url, "--data-dir", str(raw.parent), *args]
-    )
+    result = CliRunner().invoke(app, ["ingest", "mlmd", url, "--data-dir", str(raw.parent), *args])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     lines = result.output.strip().splitlines()
@@ -266,8 +283,7 @@ def test_a_database_that_is_not_mlmd_names_the_missing_tables(servers, tmp_path,
     servers[kind].create_database("notmlmd")
     line = _refused(servers[kind].url("notmlmd"), raw)
     assert line.endswith(
-        "/notmlmd: not an MLMD store, missing table(s) Type, Artifact, Execution, Event, "
-        "EventPath"
+        "/notmlmd: not an MLMD store, missing table(s) Type, Artifact, Execution, Event, EventPath"
     )
     assert _digest(raw) == before
 
@@ -319,8 +335,14 @@ def test_password_from_the_environment_is_used_and_never_written(
     monkeypatch.setenv("GRAPHLETS_MLMD_PASSWORD", PASSWORD)
     data = DataDir(tmp_path / "data")
     result = CliRunner().invoke(
-        app, ["ingest", "mlmd", servers[kind].url("tfx_small", password=None),
-              "--data-dir", str(data.root)],
+        app,
+        [
+            "ingest",
+            "mlmd",
+            servers[kind].url("tfx_small", password=None),
+            "--data-dir",
+            str(data.root),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
@@ -345,6 +367,12 @@ def test_password_from_the_clients_own_files(servers, tmp_path, monkeypatch):
 def test_help_shows_all_three_url_forms():
     result = CliRunner().invoke(app, ["ingest", "mlmd", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    for form in ("mysql://user@host:3306/db", "postgresql://user@host:5432/db", "SQLite",
-                 "sqlite:///path", "--connect-timeout", "GRAPHLETS_MLMD_PASSWORD"):
+    for form in (
+        "mysql://user@host:3306/db",
+        "postgresql://user@host:5432/db",
+        "SQLite",
+        "sqlite:///path",
+        "--connect-timeout",
+        "GRAPHLETS_MLMD_PASSWORD",
+    ):
         assert form in result.output, form

@@ -44,22 +44,37 @@ def _one(data: DataDir, sql: str) -> tuple:
 
 
 def test_vars_are_typed_from_the_project_defaults() -> None:
-    parsed = dbt_vars.parse(["max_depth=32", "boundary_input_keys=[base_model]",
-                             "max_push_loss=1", "portable_graphlet_reach=true"])
-    assert parsed == {"max_depth": 32, "boundary_input_keys": ["base_model"],
-                      "max_push_loss": 1, "portable_graphlet_reach": True}
+    parsed = dbt_vars.parse(
+        [
+            "max_depth=32",
+            "boundary_input_keys=[base_model]",
+            "max_push_loss=1",
+            "portable_graphlet_reach=true",
+        ]
+    )
+    assert parsed == {
+        "max_depth": 32,
+        "boundary_input_keys": ["base_model"],
+        "max_push_loss": 1,
+        "portable_graphlet_reach": True,
+    }
 
 
-@pytest.mark.parametrize(("pair", "message"), [
-    ("boundary_input_keys=base_model",
-     "var boundary_input_keys: 'base_model' is not a list of text values"),
-    ("max_depth=deep", "var max_depth: 'deep' is not a whole number"),
-    ("max_depth=3.5", "var max_depth: '3.5' is not a whole number"),
-    ("max_push_loss=[1]", "var max_push_loss: '[1]' is not a number"),
-    ("no_such_var=1", "unknown var 'no_such_var'; known vars: age_bound_multipliers, as_of, "),
-    ("as_of=yesterday", "var as_of: 'yesterday' is not an ISO 8601 timestamp"),
-    ("max_depth", "--var takes NAME=VALUE, not 'max_depth'"),
-])
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        (
+            "boundary_input_keys=base_model",
+            "var boundary_input_keys: 'base_model' is not a list of text values",
+        ),
+        ("max_depth=deep", "var max_depth: 'deep' is not a whole number"),
+        ("max_depth=3.5", "var max_depth: '3.5' is not a whole number"),
+        ("max_push_loss=[1]", "var max_push_loss: '[1]' is not a number"),
+        ("no_such_var=1", "unknown var 'no_such_var'; known vars: age_bound_multipliers, as_of, "),
+        ("as_of=yesterday", "var as_of: 'yesterday' is not an ISO 8601 timestamp"),
+        ("max_depth", "--var takes NAME=VALUE, not 'max_depth'"),
+    ],
+)
 def test_a_bad_var_is_refused_in_one_line_before_dbt(tmp_path, pair, message) -> None:
     code, output = _run("build", "--var", pair, "--data-dir", str(tmp_path))
     assert code == 1
@@ -69,14 +84,19 @@ def test_a_bad_var_is_refused_in_one_line_before_dbt(tmp_path, pair, message) ->
 
 
 def test_as_of_converts_offsets_to_utc_and_refuses_anything_else(tmp_path) -> None:
-    assert dbt_vars.parse_timestamp("--as-of", "2024-03-01T05:00:00+05:00") == \
-        "2024-03-01 00:00:00.000"
+    assert (
+        dbt_vars.parse_timestamp("--as-of", "2024-03-01T05:00:00+05:00")
+        == "2024-03-01 00:00:00.000"
+    )
     assert dbt_vars.parse_timestamp("--as-of", "2024-03-01") == "2024-03-01 00:00:00.000"
     code, output = _run("build", "--as-of", "yesterday", "--data-dir", str(tmp_path))
-    assert (code, output.splitlines()) == (1, [
-        "error: --as-of: 'yesterday' is not an ISO 8601 timestamp "
-        "(e.g. 2024-03-01T00:00:00 or 2024-03-01T05:00:00+05:00)"
-    ])
+    assert (code, output.splitlines()) == (
+        1,
+        [
+            "error: --as-of: 'yesterday' is not an ISO 8601 timestamp "
+            "(e.g. 2024-03-01T00:00:00 or 2024-03-01T05:00:00+05:00)"
+        ],
+    )
 
 
 def test_version_is_printed() -> None:
@@ -98,9 +118,9 @@ def test_an_empty_store_builds_with_empty_marts_that_say_why(empty_store) -> Non
     data, code, output = empty_store
     assert code == 0, output
     assert _one(data, "select count(*) from marts.fct_graphlets") == (0,)
-    assert _one(data, "select cutoff_at, nothing_to_backtest_reason "
-                      "from marts.rpt_pruning_headline") == (
-        None, "nothing to backtest: no graphlet has been decided (pushed or not)")
+    assert _one(
+        data, "select cutoff_at, nothing_to_backtest_reason from marts.rpt_pruning_headline"
+    ) == (None, "nothing to backtest: no graphlet has been decided (pushed or not)")
 
 
 def test_build_status_is_recorded_and_shown(empty_store) -> None:
@@ -108,7 +128,9 @@ def test_build_status_is_recorded_and_shown(empty_store) -> None:
     manifest = rawlayer.read_manifest(data.raw)
     assert manifest is not None and manifest.rows_by_table["Execution"] == 0
     assert _one(data, "select raw_layer_id, outcome from meta.build_status") == (
-        manifest.raw_layer_id, "success")
+        manifest.raw_layer_id,
+        "success",
+    )
     code, output = _run("status", "--data-dir", str(data.root))
     assert code == 0
     assert f"raw layer {manifest.raw_layer_id}: files a hand-made store" in output
@@ -121,18 +143,23 @@ def test_report_and_export_refuse_marts_from_another_raw_layer(tmp_path) -> None
     _write_raw(MLMDBuilder(), data)
     # A warehouse recording a build from some other raw layer.
     with duckdb.connect(str(data.warehouse)) as con:
-        con.execute("create schema meta; create table meta.build_status as "
-                    "select 'an-old-layer' as raw_layer_id, 'mlmd old.sqlite' as raw_source, "
-                    "'{}' as vars, null as as_of, null as selection, '0' as graphlets_version, "
-                    "'0' as dbt_version, '0' as duckdb_version, '' as started_at, "
-                    "'' as finished_at, 'success' as outcome, null as message")
+        con.execute(
+            "create schema meta; create table meta.build_status as "
+            "select 'an-old-layer' as raw_layer_id, 'mlmd old.sqlite' as raw_source, "
+            "'{}' as vars, null as as_of, null as selection, '0' as graphlets_version, "
+            "'0' as dbt_version, '0' as duckdb_version, '' as started_at, "
+            "'' as finished_at, 'success' as outcome, null as message"
+        )
     current = rawlayer.read_manifest(data.raw).raw_layer_id
     for command in ("report", "export"):
         code, output = _run(command, "--data-dir", str(data.root))
-        assert (code, output.splitlines()) == (1, [
-            "error: the marts were built from raw layer an-old-layer (mlmd old.sqlite) but "
-            f"the raw layer is now {current} (files a hand-made store): run `graphlets build`"
-        ])
+        assert (code, output.splitlines()) == (
+            1,
+            [
+                "error: the marts were built from raw layer an-old-layer (mlmd old.sqlite) but "
+                f"the raw layer is now {current} (files a hand-made store): run `graphlets build`"
+            ],
+        )
     assert not data.report.exists() and not data.export.exists()
 
 
@@ -156,24 +183,32 @@ def test_a_store_whose_only_graphlet_is_pending_builds(pending_build) -> None:
     assert code == 0, output
     assert _one(data, "select list(outcome) from marts.fct_graphlets") == (["pending"],)
     assert _one(data, "select nothing_to_backtest_reason from marts.rpt_pruning_headline") == (
-        "nothing to backtest: no decided graphlet before the cutoff to train on",)
+        "nothing to backtest: no decided graphlet before the cutoff to train on",
+    )
 
 
 def test_an_as_of_before_any_activity_builds_empty_marts(pending_only) -> None:
-    code, output = _run("build", "--as-of", "2000-01-01T00:00:00Z",
-                        "--data-dir", str(pending_only.root))
+    code, output = _run(
+        "build", "--as-of", "2000-01-01T00:00:00Z", "--data-dir", str(pending_only.root)
+    )
     assert code == 0, output
     assert _one(pending_only, "select count(*) from marts.fct_graphlets") == (0,)
-    assert _one(pending_only, "select as_of from meta.build_status") == (
-        "2000-01-01 00:00:00.000",)
+    assert _one(pending_only, "select as_of from meta.build_status") == ("2000-01-01 00:00:00.000",)
 
 
 def test_an_as_of_after_the_store_is_warned_about(pending_only) -> None:
-    code, output = _run("build", "--var", "max_depth=0", "--as-of", "2999-01-01",
-                        "--data-dir", str(pending_only.root))
+    code, output = _run(
+        "build",
+        "--var",
+        "max_depth=0",
+        "--as-of",
+        "2999-01-01",
+        "--data-dir",
+        str(pending_only.root),
+    )
     assert output.splitlines()[0].startswith(
-        "warning: --as-of 2999-01-01 00:00:00.000 lies after the store's last activity "
-        "(2024-01-01 ")
+        "warning: --as-of 2999-01-01 00:00:00.000 lies after the store's last activity (2024-01-01 "
+    )
 
 
 def test_truncated_graphlets_are_built_flagged_and_warned_about(tmp_path) -> None:
@@ -181,8 +216,7 @@ def test_truncated_graphlets_are_built_flagged_and_warned_about(tmp_path) -> Non
     builder = MLMDBuilder()
     loop = cycle(builder)
     _write_raw(builder, data)
-    code, output = _run("build", "--var", f"max_depth={SMALL_DEPTH}", "--data-dir",
-                        str(data.root))
+    code, output = _run("build", "--var", f"max_depth={SMALL_DEPTH}", "--data-dir", str(data.root))
     assert code == 0, output
     warnings = [line for line in output.splitlines() if line.startswith("warning:")]
     assert warnings == [
@@ -190,8 +224,9 @@ def test_truncated_graphlets_are_built_flagged_and_warned_about(tmp_path) -> Non
         f"(fct_graphlets.is_truncated); trainer execution ids {loop.t1}: raise --var "
         "max_depth or find the cycle in the store"
     ]
-    assert _one(data, "select list(trainer_execution_id) from marts.fct_graphlets "
-                      "where is_truncated") == ([loop.t1],)
+    assert _one(
+        data, "select list(trainer_execution_id) from marts.fct_graphlets where is_truncated"
+    ) == ([loop.t1],)
 
 
 # --------------------------------------------------------------------------- failures
@@ -220,11 +255,14 @@ def test_a_failing_build_keeps_the_previous_warehouse_and_says_why(pending_only)
 def test_simulate_refuses_to_replace_a_real_store(tmp_path) -> None:
     assert _run("ingest", "mlmd", str(BUNDLED_STORE), "--data-dir", str(tmp_path))[0] == 0
     code, output = _run("simulate", "--preset", "tiny", "--data-dir", str(tmp_path))
-    assert (code, output.splitlines()) == (1, [
-        f"error: {tmp_path / 'raw'} holds a real store (mlmd {BUNDLED_STORE}, loaded "
-        f"{rawlayer.read_manifest(tmp_path / 'raw').written_at}); pass --force to replace "
-        "it with a simulated fleet"
-    ])
+    assert (code, output.splitlines()) == (
+        1,
+        [
+            f"error: {tmp_path / 'raw'} holds a real store (mlmd {BUNDLED_STORE}, loaded "
+            f"{rawlayer.read_manifest(tmp_path / 'raw').written_at}); pass --force to replace "
+            "it with a simulated fleet"
+        ],
+    )
     assert rawlayer.read_manifest(tmp_path / "raw").source_kind == "mlmd"
 
 
@@ -248,13 +286,17 @@ def test_a_raw_folder_from_before_versions_survives_a_crash_mid_conversion(tmp_p
 
 
 def test_failures_are_listed_one_line_each_without_skipped_nodes() -> None:
-    result = BuildResult(success=False, nodes=[
-        NodeResult("stg_mlmd__events", "model", "success", 0.1, None),
-        NodeResult("not_null_x_y", "test", "fail", 0.1,
-                   "Got 2 results,\n  configured to fail if != 0"),
-        NodeResult("fct_graphlets", "model", "skipped", 0.0, None),
-        NodeResult("rpt_z", "model", "error", 0.1, "Runtime Error\n  Binder Error: no column"),
-    ])
+    result = BuildResult(
+        success=False,
+        nodes=[
+            NodeResult("stg_mlmd__events", "model", "success", 0.1, None),
+            NodeResult(
+                "not_null_x_y", "test", "fail", 0.1, "Got 2 results,\n  configured to fail if != 0"
+            ),
+            NodeResult("fct_graphlets", "model", "skipped", 0.0, None),
+            NodeResult("rpt_z", "model", "error", 0.1, "Runtime Error\n  Binder Error: no column"),
+        ],
+    )
     assert describe_failures(result).splitlines() == [
         "test not_null_x_y: fail: Got 2 results, configured to fail if != 0",
         "model rpt_z: error: Runtime Error Binder Error: no column",

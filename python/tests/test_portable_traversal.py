@@ -17,8 +17,14 @@ def test_unrolled_traversal_gives_the_same_graphlets(tmp_path, fixture_data):
     data = DataDir(tmp_path)
     ingest_sqlite(STORE, data.raw)
     # Cautious: data tests run only when all their parents were built.
-    build(data, {"portable_graphlet_reach": True, "max_depth": 24},
-          "--select", "+fct_graphlet_members", "--indirect-selection", "cautious")
+    build(
+        data,
+        {"portable_graphlet_reach": True, "max_depth": 24},
+        "--select",
+        "+fct_graphlet_members",
+        "--indirect-selection",
+        "cautious",
+    )
     with duckdb.connect(str(data.warehouse), read_only=True) as con:
         unrolled = con.execute(MEMBERS).fetchall()
     with duckdb.connect(str(fixture_data.warehouse), read_only=True) as con:

@@ -200,7 +200,8 @@ def test_tradeoff_table_is_sane(small_fleet):
         # At threshold 1 everything is pruned but graphlets scored exactly 1 (p < threshold).
         certain = small_fleet.execute(
             "select count(*) from marts.fct_graphlet_push_predictions where period = ? "
-            "and is_pushed is not null and predicted_push_probability >= 1", [period]
+            "and is_pushed is not null and predicted_push_probability >= 1",
+            [period],
         ).fetchone()[0]
         assert model[-1]["pruned_graphlet_count"] == model[-1]["graphlet_count"] - certain
         pruned = [r["pruned_graphlet_count"] for r in model]

@@ -38,15 +38,28 @@ def _run(b: MLMDBuilder, pipeline: str, hour: float, span: int, is_pushed: bool)
     run = b.run(pipeline)
     start = T0 + int(hour * HOUR)
     _, out = b.execution(
-        "CsvExampleGen", run=run, start=start, end=start + 10 * MINUTE, cost=10.0,
+        "CsvExampleGen",
+        run=run,
+        start=start,
+        end=start + 10 * MINUTE,
+        cost=10.0,
         outputs={"examples": [art("Examples", span=span)]},
     )
     _, out = b.execution(
-        "Trainer", run=run, start=start + 20 * MINUTE, end=start + 50 * MINUTE, cost=100.0,
-        inputs={"examples": out["examples"]}, outputs={"model": ["Model"]},
+        "Trainer",
+        run=run,
+        start=start + 20 * MINUTE,
+        end=start + 50 * MINUTE,
+        cost=100.0,
+        inputs={"examples": out["examples"]},
+        outputs={"model": ["Model"]},
     )
     b.execution(
-        "Pusher", run=run, start=start + 60 * MINUTE, end=start + 65 * MINUTE, cost=1.0,
+        "Pusher",
+        run=run,
+        start=start + 60 * MINUTE,
+        end=start + 65 * MINUTE,
+        cost=1.0,
         inputs={"model": out["model"]},
         outputs={"pushed_model": [art("PushedModel", pushed=int(is_pushed))]},
     )
@@ -76,9 +89,15 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyC
     data = DataDir(tmp_path_factory.mktemp("guard_fleet"))
     _fleet().write(data.raw)
     build(
-        data, None, "--select", "+rpt_pruning_headline", "+rpt_pruning_pipeline_impact",
-        "+fct_graphlet_pruning_decisions", "+fct_graphlets",
-        "--indirect-selection", "cautious",
+        data,
+        None,
+        "--select",
+        "+rpt_pruning_headline",
+        "+rpt_pruning_pipeline_impact",
+        "+fct_graphlet_pruning_decisions",
+        "+fct_graphlets",
+        "--indirect-selection",
+        "cautious",
     )
     with duckdb.connect(str(data.warehouse), read_only=True) as con:
         yield con
@@ -138,16 +157,22 @@ def _replay_in_python(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """The guarded policy at the headline's configuration, one decision at a time per
     pipeline, each reading only what is known at its decided_at: its own prediction,
     its pipeline's bound and the pushes of earlier kept graphlets that landed before."""
-    (config,) = _rows(con, "select * from intermediate.int_pruning_chosen_policies "
-                           "where policy = 'guarded_model'")
-    bounds = dict(con.execute(
-        "select pipeline_name, age_bound_hours from intermediate.int_pruning_freshness_bounds"
-    ).fetchall())
-    graphlets = _rows(con, """
+    (config,) = _rows(
+        con, "select * from intermediate.int_pruning_chosen_policies where policy = 'guarded_model'"
+    )
+    bounds = dict(
+        con.execute(
+            "select pipeline_name, age_bound_hours from intermediate.int_pruning_freshness_bounds"
+        ).fetchall()
+    )
+    graphlets = _rows(
+        con,
+        """
         select graphlet_id, pipeline_name, period, decided_at_ms, predicted_push_probability,
             coalesce(is_pushed, false) as is_pushed, pushed_at_ms
         from marts.fct_graphlet_push_predictions
-        order by pipeline_name, decided_at_ms, graphlet_id""")
+        order by pipeline_name, decided_at_ms, graphlet_id""",
+    )
     reasons: dict[int, str] = {}
     kept_pushes: list[int] = []
     pipeline = period = None
@@ -180,9 +205,11 @@ def _replay_in_python(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 def test_guarded_decisions_read_only_what_is_known_at_the_decision(fleet):
     """The SQL replay agrees with a replay that cannot look ahead; and every guard input
     in the decisions mart is known at decided_at."""
-    sql = dict(fleet.execute(
-        "select graphlet_id, decision_reason from marts.fct_graphlet_pruning_decisions"
-    ).fetchall())
+    sql = dict(
+        fleet.execute(
+            "select graphlet_id, decision_reason from marts.fct_graphlet_pruning_decisions"
+        ).fetchall()
+    )
     assert sql == _replay_in_python(fleet)
     late = fleet.execute("""
         select count(*) from marts.fct_graphlet_pruning_decisions
@@ -190,8 +217,7 @@ def test_guarded_decisions_read_only_what_is_known_at_the_decision(fleet):
     assert late == 0
     # The age bounds come from pushes that landed before the cutoff, i.e. before every
     # evaluation decision.
-    (cutoff,) = fleet.execute(
-        "select cutoff_at_ms from intermediate.int_pruning_cutoff").fetchone()
+    (cutoff,) = fleet.execute("select cutoff_at_ms from intermediate.int_pruning_cutoff").fetchone()
     counted, before_cutoff = fleet.execute(f"""
         with gaps as (
             select pipeline_name, count(*) - 1 as gap_count

@@ -52,34 +52,70 @@ def test_store_integrity(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
         assert n > 0 and lo == 1 and hi == n, table  # dense ids from 1
     assert one(con, "select min(id) from Type where type_kind = 0 and name like 'mlmd.%'") == 5
     assert one(con, "select max(id) from Type where name like 'mlmd.%'") == 9
-    assert one(con, """select count(*) - count(distinct (artifact_id, execution_id, type))
-                       from Event""") == 0
-    assert one(con, "select count(*) - count(distinct (context_id, artifact_id)) "
-                    "from Attribution") == 0
-    assert one(con, "select count(*) - count(distinct (context_id, execution_id)) "
-                    "from Association") == 0
+    assert (
+        one(
+            con,
+            """select count(*) - count(distinct (artifact_id, execution_id, type))
+                       from Event""",
+        )
+        == 0
+    )
+    assert (
+        one(con, "select count(*) - count(distinct (context_id, artifact_id)) from Attribution")
+        == 0
+    )
+    assert (
+        one(con, "select count(*) - count(distinct (context_id, execution_id)) from Association")
+        == 0
+    )
     assert one(con, "select count(*) - count(distinct (type_id, name)) from Context") == 0
     assert one(con, "select count(*) - count(distinct (type_id, name)) from Execution") == 0
-    assert one(con, """select count(*) from Event e left join Artifact a on a.id = e.artifact_id
+    assert (
+        one(
+            con,
+            """select count(*) from Event e left join Artifact a on a.id = e.artifact_id
                        left join Execution x on x.id = e.execution_id
-                       where a.id is null or x.id is null""") == 0
+                       where a.id is null or x.id is null""",
+        )
+        == 0
+    )
     # nothing is read before it exists
-    assert one(con, """select count(*) from Event e join Artifact a on a.id = e.artifact_id
-                       where e.milliseconds_since_epoch < a.create_time_since_epoch""") == 0
-    assert one(con, """select count(*) from Execution
-                       where last_update_time_since_epoch < create_time_since_epoch""") == 0
+    assert (
+        one(
+            con,
+            """select count(*) from Event e join Artifact a on a.id = e.artifact_id
+                       where e.milliseconds_since_epoch < a.create_time_since_epoch""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            con,
+            """select count(*) from Execution
+                       where last_update_time_since_epoch < create_time_since_epoch""",
+        )
+        == 0
+    )
     # the first event of every artifact is an OUTPUT of a COMPLETE execution (its producer)
-    assert one(con, """with f as (select artifact_id, min(id) id from Event group by 1)
+    assert (
+        one(
+            con,
+            """with f as (select artifact_id, min(id) id from Event group by 1)
                        select count(*) from f join Event e on e.id = f.id
                        join Execution x on x.id = e.execution_id
-                       where e.type <> 4 or x.last_known_state <> 3""") == 0
+                       where e.type <> 4 or x.last_known_state <> 3""",
+        )
+        == 0
+    )
 
 
-def test_contexts_associations_attributions(tiny: tuple[Path, duckdb.DuckDBPyConnection]
-                                            ) -> None:
+def test_contexts_associations_attributions(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
     _, con = tiny
-    names = {r[0] for r in con.execute("""select t.name from Context c join Type t
-                                      on t.id = c.type_id""").fetchall()}
+    names = {
+        r[0]
+        for r in con.execute("""select t.name from Context c join Type t
+                                      on t.id = c.type_id""").fetchall()
+    }
     assert names == {"pipeline", "pipeline_run", "node", "execution_cache"}
     # every execution: pipeline, pipeline_run and node; cache context as TFX's launcher does
     per = con.execute("""select x.cls, x.last_known_state, count(*) n from X x
@@ -87,34 +123,62 @@ def test_contexts_associations_attributions(tiny: tuple[Path, duckdb.DuckDBPyCon
     assert per["n"].min() >= 3
     no_cache = per[(per.cls.isin(["Resolver", "Importer"])) | per.last_known_state.isin([2, 6])]
     assert (no_cache["n"] == 3).all()
-    assert (per[per.last_known_state.isin([3, 4, 5]) & ~per.cls.isin(["Resolver", "Importer"])]
-            ["n"] == 4).all()
-    assert one(con, """select count(*) from ParentContext p join Context c on c.id = p.context_id
+    assert (
+        per[per.last_known_state.isin([3, 4, 5]) & ~per.cls.isin(["Resolver", "Importer"])]["n"]
+        == 4
+    ).all()
+    assert (
+        one(
+            con,
+            """select count(*) from ParentContext p join Context c on c.id = p.context_id
                        join Context q on q.id = p.parent_context_id join Type tc on
                        tc.id = c.type_id join Type tq on tq.id = q.type_id
-                       where tc.name <> 'pipeline_run' or tq.name <> 'pipeline'""") == 0
+                       where tc.name <> 'pipeline_run' or tq.name <> 'pipeline'""",
+        )
+        == 0
+    )
     # attribution = every input and output artifact to the execution's contexts (inputs
     # not to the cache context), deduplicated per (context, artifact)
-    expected = one(con, """with c as (
+    expected = one(
+        con,
+        """with c as (
           select distinct a.context_id, e.artifact_id from Event e
           join Association a on a.execution_id = e.execution_id
           join Context ctx on ctx.id = a.context_id join Type t on t.id = ctx.type_id
           where e.type in (4, 6) or t.name <> 'execution_cache')
         select count(*) from c full join Attribution b
           on b.context_id = c.context_id and b.artifact_id = c.artifact_id
-        where b.id is null or c.context_id is null""")
+        where b.id is null or c.context_id is null""",
+    )
     assert expected == 0
 
 
 def test_tfx_cases_all_present(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
     _, con = tiny
-    states = {(r[0], r[1]) for r in con.execute("select cls, last_known_state from X "
-                                             "group by all").fetchall()}
-    for case in [("Trainer", 3), ("Trainer", 4), ("Trainer", 6), ("Evaluator", 6),
-                 ("Evaluator", 4), ("CsvExampleGen", 5), ("CsvExampleGen", 4),
-                 ("StatisticsGen", 5), ("Transform", 4), ("Importer", 3), ("Importer", 5),
-                 ("Tuner", 3), ("InfraValidator", 3), ("BulkInferrer", 3), ("Pusher", 3),
-                 ("ImportExampleGen", 3), ("BigQueryExampleGen", 3), ("Resolver", 3)]:
+    states = {
+        (r[0], r[1])
+        for r in con.execute("select cls, last_known_state from X group by all").fetchall()
+    }
+    for case in [
+        ("Trainer", 3),
+        ("Trainer", 4),
+        ("Trainer", 6),
+        ("Evaluator", 6),
+        ("Evaluator", 4),
+        ("CsvExampleGen", 5),
+        ("CsvExampleGen", 4),
+        ("StatisticsGen", 5),
+        ("Transform", 4),
+        ("Importer", 3),
+        ("Importer", 5),
+        ("Tuner", 3),
+        ("InfraValidator", 3),
+        ("BulkInferrer", 3),
+        ("Pusher", 3),
+        ("ImportExampleGen", 3),
+        ("BigQueryExampleGen", 3),
+        ("Resolver", 3),
+    ]:
         assert case in states, case
     # runs still going at the end of the window
     assert one(con, "select count(*) from X where last_known_state = 2") > 0
@@ -130,14 +194,31 @@ def test_event_paths(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
     assert one(con, "select count(*) from Event") == steps.size
     assert path.event_id.is_monotonic_increasing
     # one artifact filling `model` and `baseline_model`: one event, two pairs
-    merged = one(con, """select count(*) from (select event_id, string_agg(step_key, ',')
+    merged = one(
+        con,
+        """select count(*) from (select event_id, string_agg(step_key, ',')
                          k from EventPath where is_index_step = 0 group by 1)
-                         where k = 'baseline_model,model'""")
+                         where k = 'baseline_model,model'""",
+    )
     assert merged >= 1
-    keys = {r[0] for r in con.execute("select distinct step_key from EventPath where "
-                                  "step_key is not null").fetchall()}
-    assert {"examples", "schema", "statistics", "model", "base_model", "baseline_model",
-            "model_blessing", "pushed_model", "transform_graph", "hyperparameters"} <= keys
+    keys = {
+        r[0]
+        for r in con.execute(
+            "select distinct step_key from EventPath where step_key is not null"
+        ).fetchall()
+    }
+    assert {
+        "examples",
+        "schema",
+        "statistics",
+        "model",
+        "base_model",
+        "baseline_model",
+        "model_blessing",
+        "pushed_model",
+        "transform_graph",
+        "hyperparameters",
+    } <= keys
 
 
 def test_resolvers_and_cache_hits(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
@@ -148,13 +229,27 @@ def test_resolvers_and_cache_hits(tiny: tuple[Path, duckdb.DuckDBPyConnection]) 
     assert dict(r).keys() == {6}
     # CACHED executions make no artifacts: their OUTPUT events re-emit older ones, which
     # a COMPLETE execution of the same node produced, in the same execution_cache context
-    assert one(con, """select count(*) from Event e join X x on x.id = e.execution_id
+    assert (
+        one(
+            con,
+            """select count(*) from Event e join X x on x.id = e.execution_id
                        join Artifact a on a.id = e.artifact_id where x.last_known_state = 5
                        and e.type = 4 and a.create_time_since_epoch >= x.create_time_since_epoch
-                       """) == 0
-    assert one(con, "select count(*) from X x join Event e on e.execution_id = x.id "
-                    "where x.last_known_state = 5 and e.type = 4") > 50
-    bad = one(con, """
+                       """,
+        )
+        == 0
+    )
+    assert (
+        one(
+            con,
+            "select count(*) from X x join Event e on e.execution_id = x.id "
+            "where x.last_known_state = 5 and e.type = 4",
+        )
+        > 50
+    )
+    bad = one(
+        con,
+        """
         with cc as (select a.execution_id, a.context_id from Association a join Context c
                     on c.id = a.context_id join Type t on t.id = c.type_id
                     where t.name = 'execution_cache'),
@@ -163,18 +258,37 @@ def test_resolvers_and_cache_hits(tiny: tuple[Path, duckdb.DuckDBPyConnection]) 
         select count(*) from hit where not exists (
             select 1 from cc join X y on y.id = cc.execution_id
             where cc.context_id = hit.context_id and y.last_known_state = 3 and y.id < hit.id)
-    """)
+    """,
+    )
     assert bad == 0
     # failed/cancelled/running executions publish no outputs
-    assert one(con, """select count(*) from Event e join X x on x.id = e.execution_id
-                       where x.last_known_state in (2, 4, 6) and e.type in (4, 6)""") == 0
-    assert one(con, """select count(*) from Event e join X x on x.id = e.execution_id
-                       where x.cls = 'Evaluator' and x.last_known_state = 6""") == 0
+    assert (
+        one(
+            con,
+            """select count(*) from Event e join X x on x.id = e.execution_id
+                       where x.last_known_state in (2, 4, 6) and e.type in (4, 6)""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            con,
+            """select count(*) from Event e join X x on x.id = e.execution_id
+                       where x.cls = 'Evaluator' and x.last_known_state = 6""",
+        )
+        == 0
+    )
     # caching off: two COMPLETE executions in one execution_cache context (recomputation)
-    assert one(con, """select count(*) from (select a.context_id from Association a
+    assert (
+        one(
+            con,
+            """select count(*) from (select a.context_id from Association a
                        join X x on x.id = a.execution_id join Context c on c.id = a.context_id
                        where c.type_id = (select id from Type where name = 'execution_cache')
-                       and x.last_known_state = 3 group by 1 having count(*) > 1)""") > 0
+                       and x.last_known_state = 3 group by 1 having count(*) > 1)""",
+        )
+        > 0
+    )
 
 
 def test_properties(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
@@ -193,30 +307,65 @@ def test_properties(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
     assert got[("ExampleAnomalies", "num_anomalies", 1)][0] > 0
     # exactly one value column per property row
     for table in ("ArtifactProperty", "ExecutionProperty"):
-        assert one(con, f"""select count(*) from {table} where (int_value is not null)::int +
+        assert (
+            one(
+                con,
+                f"""select count(*) from {table} where (int_value is not null)::int +
                            (double_value is not null)::int + (string_value is not null)::int
-                           <> 1""") == 0
+                           <> 1""",
+            )
+            == 0
+        )
     # cost: cpu_seconds on computed executions only, never on cache hits or resolvers
-    assert one(con, """select count(*) from ExecutionProperty p join X x on x.id =
+    assert (
+        one(
+            con,
+            """select count(*) from ExecutionProperty p join X x on x.id =
                        p.execution_id where p.name = 'cpu_seconds' and (x.last_known_state
-                       in (2, 5, 6) or x.cls in ('Resolver', 'Importer'))""") == 0
-    assert one(con, """select count(*) from X x where x.last_known_state = 3 and x.cls not in
+                       in (2, 5, 6) or x.cls in ('Resolver', 'Importer'))""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            con,
+            """select count(*) from X x where x.last_known_state = 3 and x.cls not in
                        ('Resolver', 'Importer') and not exists (select 1 from
                        ExecutionProperty p where p.execution_id = x.id and
-                       p.name = 'cpu_seconds')""") == 0
+                       p.name = 'cpu_seconds')""",
+        )
+        == 0
+    )
     # realistic durations: Trainer in minutes to hours, cache hits in seconds
-    med = dict(con.execute("""select cls, median(last_update_time_since_epoch -
+    med = dict(
+        con.execute("""select cls, median(last_update_time_since_epoch -
                           create_time_since_epoch) / 1000 from X where last_known_state = 3
-                          group by 1""").fetchall())
+                          group by 1""").fetchall()
+    )
     assert med["Trainer"] > 10 * med["SchemaGen"] > 0
-    assert one(con, """select max(last_update_time_since_epoch - create_time_since_epoch)
-                       from X where last_known_state = 5""") <= 20_000
+    assert (
+        one(
+            con,
+            """select max(last_update_time_since_epoch - create_time_since_epoch)
+                       from X where last_known_state = 5""",
+        )
+        <= 20_000
+    )
     # trainer configuration is recorded as execution properties
-    assert one(con, """select count(distinct p.string_value) from ExecutionProperty p
+    assert (
+        one(
+            con,
+            """select count(distinct p.string_value) from ExecutionProperty p
                        join X x on x.id = p.execution_id where x.cls = 'Trainer' and
-                       p.name = 'module_path'""") > 8
+                       p.name = 'module_path'""",
+        )
+        > 8
+    )
     # the trainer code's wheel hash is in Transform's module_path too: one hash per run
-    assert one(con, """select count(*) from ExecutionProperty t
+    assert (
+        one(
+            con,
+            """select count(*) from ExecutionProperty t
                        join Association a on a.execution_id = t.execution_id
                        join Context c on c.id = a.context_id
                        join Type ct on ct.id = c.type_id and ct.name = 'pipeline_run'
@@ -226,11 +375,13 @@ def test_properties(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
                        where xt.cls = 'Transform' and xm.cls = 'Trainer'
                        and t.name = 'module_path' and m.name = 'module_path'
                        and split_part(t.string_value, '+', 2)
-                           <> split_part(m.string_value, '+', 2)""") == 0
+                           <> split_part(m.string_value, '+', 2)""",
+        )
+        == 0
+    )
 
 
-def test_window_overlap_matches_template(tiny: tuple[Path, duckdb.DuckDBPyConnection]
-                                         ) -> None:
+def test_window_overlap_matches_template(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
     root, con = tiny
     truth = pq.read_table(root / "simulation_truth.parquet").to_pandas()
     spans = con.execute("""
@@ -252,36 +403,59 @@ def test_window_overlap_matches_template(tiny: tuple[Path, duckdb.DuckDBPyConnec
 def test_graphlet_causes_in_truth(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
     root, con = tiny
     truth = pq.read_table(root / "simulation_truth.parquet").to_pandas()
-    ids = {r[0] for r in con.execute("select id from X where cls = 'Trainer' and "
-                                 "last_known_state <> 5").fetchall()}
+    ids = {
+        r[0]
+        for r in con.execute(
+            "select id from X where cls = 'Trainer' and last_known_state <> 5"
+        ).fetchall()
+    }
     assert set(truth.trainer_execution_id) == ids
-    for flag in ("structure_change", "code_change", "no_new_data", "drifting", "pushed",
-                 "pending"):
+    for flag in ("structure_change", "code_change", "no_new_data", "drifting", "pushed", "pending"):
         assert truth[flag].any() and not truth[flag].all(), flag
     assert set(truth.outcome) >= {"pushed", "not_blessed", "training_failed", "pending"}
     # warm start goes through a Resolver into `base_model`
-    assert one(con, """select count(*) from Event e join EventPath p on p.event_id = e.id
+    assert (
+        one(
+            con,
+            """select count(*) from Event e join EventPath p on p.event_id = e.id
                        join X x on x.id = e.execution_id where p.step_key = 'base_model'
-                       and x.cls = 'Trainer'""") > 0
+                       and x.cls = 'Trainer'""",
+        )
+        > 0
+    )
     # orphan work: ExampleGen runs after a pipeline's last trainer
-    assert one(con, """with pc as (select a.execution_id, a.context_id from Association a
+    assert (
+        one(
+            con,
+            """with pc as (select a.execution_id, a.context_id from Association a
                        join Context c on c.id = a.context_id join Type t on t.id = c.type_id
                        where t.name = 'pipeline'), lt as (select pc.context_id,
                        max(x.create_time_since_epoch) t from X x join pc on pc.execution_id
                        = x.id where x.cls = 'Trainer' group by 1)
                        select count(*) from X x join pc on pc.execution_id = x.id join lt
                        using (context_id) where x.cls like '%ExampleGen'
-                       and x.create_time_since_epoch > lt.t""") > 0
+                       and x.create_time_since_epoch > lt.t""",
+        )
+        > 0
+    )
     # the simulator's causes stay out of the store
-    assert one(con, """select count(*) from (select name from ExecutionProperty union all
+    assert (
+        one(
+            con,
+            """select count(*) from (select name from ExecutionProperty union all
                        select name from ArtifactProperty union all select name from
                        ContextProperty) where name in ('drifting', 'structure_change',
-                       'code_change', 'no_new_data', 'template')""") == 0
+                       'code_change', 'no_new_data', 'template')""",
+        )
+        == 0
+    )
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(
-        folder.rglob("*.parquet"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*.parquet"))
+    }
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:
@@ -340,9 +514,18 @@ def test_small_calibration(small_truth) -> None:
     # the decision is predictable from visible signals, but not trivially
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
+
     ev = decided[decided.trainer_complete].copy()
-    x = np.column_stack([ev.drift_score, ev.num_anomalies, ev.no_new_data, ev.structure_change,
-                         ev.code_change, np.log1p(ev.days_since_last_push.fillna(0))])
+    x = np.column_stack(
+        [
+            ev.drift_score,
+            ev.num_anomalies,
+            ev.no_new_data,
+            ev.structure_change,
+            ev.code_change,
+            np.log1p(ev.days_since_last_push.fillna(0)),
+        ]
+    )
     y = ev.pushed.to_numpy()
     half = len(ev) // 2
     model = LogisticRegression(max_iter=1000).fit(x[:half], y[:half])

@@ -33,8 +33,14 @@ MERGED_PATH = ("Evaluator", 3, 3, "key/index/key/index")
 # analyzer cache): nothing in a graphlet consumes them; not simulated.
 TRANSFORM_ANALYSIS_OUTPUTS = {
     ("Transform", 4, f"{key}/*")
-    for key in ("pre_transform_stats", "pre_transform_schema", "post_transform_stats",
-                "post_transform_schema", "post_transform_anomalies", "updated_analyzer_cache")
+    for key in (
+        "pre_transform_stats",
+        "pre_transform_schema",
+        "post_transform_stats",
+        "post_transform_schema",
+        "post_transform_anomalies",
+        "updated_analyzer_cache",
+    )
 }
 # Caching off is per node for a pipeline's life in the simulator, per run in TFX: a
 # recomputed cache context never sees a later hit.
@@ -46,8 +52,10 @@ def fingerprints(tmp_path_factory: pytest.TempPathFactory) -> tuple[Fingerprint,
     root = Path(tmp_path_factory.mktemp("fidelity"))
     ingest_sqlite(REAL_STORE, root / "real")
     simulate(root / "sim" / "raw", preset="tiny", seed=0)
-    return (store_fingerprint.fingerprint(root / "real"),
-            store_fingerprint.fingerprint(root / "sim" / "raw"))
+    return (
+        store_fingerprint.fingerprint(root / "real"),
+        store_fingerprint.fingerprint(root / "sim" / "raw"),
+    )
 
 
 def _on_shared_pairs(part: set[tuple], pairs: set[tuple]) -> set[tuple]:
@@ -61,8 +69,10 @@ def _shared_pairs(real: Fingerprint, sim: Fingerprint) -> set[tuple]:
     return real_pairs
 
 
-@pytest.mark.parametrize("part", ["context_names", "context_parents", "resolvers",
-                                  "attribution", "data_artifact_properties"])
+@pytest.mark.parametrize(
+    "part",
+    ["context_names", "context_parents", "resolvers", "attribution", "data_artifact_properties"],
+)
 def test_same_store_wide_parts(fingerprints, part):
     real, sim = fingerprints
     assert sim[part] == real[part]
@@ -86,16 +96,22 @@ def test_same_associations_per_type_and_state(fingerprints):
 def test_same_execution_properties_per_type_and_state(fingerprints):
     real, sim = fingerprints
     pairs = _shared_pairs(real, sim)
-    simulated = {row for row in _on_shared_pairs(sim["execution_properties"], pairs)
-                 if row[2] not in SIMULATOR_ONLY_PROPERTIES}
+    simulated = {
+        row
+        for row in _on_shared_pairs(sim["execution_properties"], pairs)
+        if row[2] not in SIMULATOR_ONLY_PROPERTIES
+    }
     assert simulated == real["execution_properties"]
 
 
 def test_same_artifact_properties_per_type(fingerprints):
     real, sim = fingerprints
     types = {row[0] for row in real["artifact_properties"]}
-    simulated = {row for row in sim["artifact_properties"]
-                 if row[0] in types and row[1] not in SIMULATOR_ONLY_ARTIFACT_PROPERTIES}
+    simulated = {
+        row
+        for row in sim["artifact_properties"]
+        if row[0] in types and row[1] not in SIMULATOR_ONLY_ARTIFACT_PROPERTIES
+    }
     assert simulated == real["artifact_properties"] - _not_simulated_types(real, sim)
 
 

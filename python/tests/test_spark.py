@@ -59,9 +59,20 @@ except spark.SparkUnavailableError as missing:
 def spark_build(data: DataDir, env: dict[str, str] | None = None) -> str:
     """`graphlets build --target spark` in a process of its own; its output."""
     completed = subprocess.run(
-        [sys.executable, "-m", "graphlets.cli", "build", "--target", "spark",
-         "--data-dir", str(data.root)],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "graphlets.cli",
+            "build",
+            "--target",
+            "spark",
+            "--data-dir",
+            str(data.root),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=900,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed.stdout
@@ -148,9 +159,11 @@ def test_bundled_store_marts_equal_duckdb(bundled_on_spark: DataDir, fixture_dat
 
 def test_spark_build_exposes_views_over_parquet(bundled_on_spark: DataDir):
     with duckdb.connect(str(bundled_on_spark.warehouse), read_only=True) as con:
-        kinds = set(con.execute(
-            "select table_type from information_schema.tables where table_schema = 'marts'"
-        ).fetchall())
+        kinds = set(
+            con.execute(
+                "select table_type from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        )
         sql = con.execute("select sql from duckdb_views() where view_name = 'fct_graphlets'")
         (definition,) = sql.fetchone()
     assert kinds == {("VIEW",)}
@@ -178,8 +191,7 @@ def _spark_class(*args: str, log: Path, env: dict[str, str]) -> subprocess.Popen
 
     script = Path(_find_spark_home()) / "bin" / "spark-class"
     with log.open("wb") as out:
-        return subprocess.Popen([str(script), *args], stdout=out, stderr=subprocess.STDOUT,
-                                env=env)
+        return subprocess.Popen([str(script), *args], stdout=out, stderr=subprocess.STDOUT, env=env)
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -214,20 +226,41 @@ def standalone_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_CONF_DIR": str(spark.CONF_DIR)}
     port, status_port = _free_port(), _free_port()
     url = f"spark://127.0.0.1:{port}"
-    processes = [_spark_class(
-        "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-        "--webui-port", str(status_port), log=root / "master.log", env=env,
-    )]
+    processes = [
+        _spark_class(
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(status_port),
+            log=root / "master.log",
+            env=env,
+        )
+    ]
     try:
         _wait_for_port(port, processes[0], root / "master.log")
         for worker in ("worker-1", "worker-2"):
             (root / worker).mkdir()
-            processes.append(_spark_class(
-                "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                "--cores", "1", "--memory", "1g", "--work-dir", str(root / worker),
-                "--webui-port", str(_free_port()), url,
-                log=root / f"{worker}.log", env=env,
-            ))
+            processes.append(
+                _spark_class(
+                    "org.apache.spark.deploy.worker.Worker",
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "1g",
+                    "--work-dir",
+                    str(root / worker),
+                    "--webui-port",
+                    str(_free_port()),
+                    url,
+                    log=root / f"{worker}.log",
+                    env=env,
+                )
+            )
         _wait_for_workers(status_port, 2)
         yield url, root
     finally:
@@ -251,11 +284,15 @@ def test_tiny_fleet_on_a_cluster_equals_duckdb(
     # Models only: the data tests ran on the local Spark build, and here every mart is
     # compared with the DuckDB build, whose tests ran; a query per test on a cluster
     # would double this test's time.
-    spark_build(on_spark, env={
-        "GRAPHLETS_SPARK_MASTER": url, "SPARK_LOCAL_IP": "127.0.0.1",
-        "GRAPHLETS_SPARK_EXECUTOR_MEMORY": "768m",
-        "DBT_EXCLUDE_RESOURCE_TYPES": "test unit_test",
-    })
+    spark_build(
+        on_spark,
+        env={
+            "GRAPHLETS_SPARK_MASTER": url,
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            "GRAPHLETS_SPARK_EXECUTOR_MEMORY": "768m",
+            "DBT_EXCLUDE_RESOURCE_TYPES": "test unit_test",
+        },
+    )
 
     # Executors of the build ran on both workers: the work left the driver.
     for worker in ("worker-1", "worker-2"):

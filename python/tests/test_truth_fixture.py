@@ -41,6 +41,7 @@ def test_build_ran_data_tests(fixture_build):
     unit_tests = [n for n in result.nodes if n.resource_type == "unit_test"]
     assert len(tests) > 50
     assert {n.name for n in unit_tests} >= {
-        "outcome_is_the_first_rule_that_applies", "cost_comes_from_the_first_rule_that_applies"
+        "outcome_is_the_first_rule_that_applies",
+        "cost_comes_from_the_first_rule_that_applies",
     }
     assert all(n.status == "pass" for n in tests + unit_tests)

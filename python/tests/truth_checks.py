@@ -81,10 +81,14 @@ def check_external_inputs(warehouse: duckdb.DuckDBPyConnection, truth: Truth) ->
 
 
 def check_executions(warehouse: duckdb.DuckDBPyConnection, truth: Truth) -> None:
-    frame = warehouse.execute(
-        "select e.*, w.waste_status, coalesce(w.graphlet_ids, []) as graphlet_ids "
-        "from marts.fct_executions e join marts.fct_execution_waste w using (execution_id)"
-    ).df().set_index("execution_id")
+    frame = (
+        warehouse.execute(
+            "select e.*, w.waste_status, coalesce(w.graphlet_ids, []) as graphlet_ids "
+            "from marts.fct_executions e join marts.fct_execution_waste w using (execution_id)"
+        )
+        .df()
+        .set_index("execution_id")
+    )
     assert len(frame) == truth["fleet"]["executions"]
     for expected in truth["executions"]:
         row = frame.loc[expected["id"]]
@@ -105,8 +109,9 @@ def check_executions(warehouse: duckdb.DuckDBPyConnection, truth: Truth) -> None
 BREAKDOWNS = [("pipeline", "by_pipeline"), ("category", "by_category"), ("month", "by_month")]
 
 
-def check_waste_breakdown(warehouse: duckdb.DuckDBPyConnection, truth: Truth, breakdown: str,
-                          key: str) -> None:
+def check_waste_breakdown(
+    warehouse: duckdb.DuckDBPyConnection, truth: Truth, breakdown: str, key: str
+) -> None:
     rows = warehouse.execute(
         "select breakdown_value, execution_count, total_cost, productive_cost, pending_cost, "
         "wasted_cost, waste_share from marts.rpt_waste_breakdown where breakdown = ?",

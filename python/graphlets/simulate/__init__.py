@@ -55,9 +55,16 @@ def truth_path_for(out: Path, fmt: str) -> Path:
     return out.parent / "simulation_truth.parquet"
 
 
-def simulate(out: Path, *, preset: str = "small", pipelines: int | None = None,
-             days: int | None = None, seed: int = 0, fmt: str = "parquet",
-             progress: Callable[[str], None] | None = None) -> SimulationSummary:
+def simulate(
+    out: Path,
+    *,
+    preset: str = "small",
+    pipelines: int | None = None,
+    days: int | None = None,
+    seed: int = 0,
+    fmt: str = "parquet",
+    progress: Callable[[str], None] | None = None,
+) -> SimulationSummary:
     """Simulate a fleet and write it: fmt="parquet" -> `out` is the raw directory (15
     Parquet files); fmt="sqlite" -> `out` is an MLMD SQLite file. Same seed, same bytes."""
     if fmt not in ("parquet", "sqlite"):
@@ -88,11 +95,22 @@ def simulate(out: Path, *, preset: str = "small", pipelines: int | None = None,
     share = float(1.0 - pushed[decided].mean()) if decided.any() else float("nan")
     say(f"wrote {sum(rows.values()):,} rows")
     return SimulationSummary(
-        preset=chosen.name, seed=seed, format=fmt, out=out, truth_path=truth_path,
-        pipelines=fleet.n, days=chosen.days, runs=int(np.count_nonzero(info["run_ctx"] >= 0)),
-        trainer_runs=truth.num_rows, executions=info["n_exec"], artifacts=info["n_art"],
-        events=info["n_ev"], rows_total=sum(rows.values()), rows_by_table=rows,
-        share_not_pushed=share, seconds=time.perf_counter() - began,
+        preset=chosen.name,
+        seed=seed,
+        format=fmt,
+        out=out,
+        truth_path=truth_path,
+        pipelines=fleet.n,
+        days=chosen.days,
+        runs=int(np.count_nonzero(info["run_ctx"] >= 0)),
+        trainer_runs=truth.num_rows,
+        executions=info["n_exec"],
+        artifacts=info["n_art"],
+        events=info["n_ev"],
+        rows_total=sum(rows.values()),
+        rows_by_table=rows,
+        share_not_pushed=share,
+        seconds=time.perf_counter() - began,
     )
 
 
@@ -106,9 +124,23 @@ def _truth(fleet: Fleet, runs: Runs, info: dict, preset: Preset) -> pa.Table:
     failed = (state == FAILED) | (state == 6)
     pending = runs.pending[rows] & ~failed
     pushed = runs.model_pushed[rows] & ~pending & ~failed
-    outcome = np.where(failed, "training_failed", np.where(pending, "pending", np.where(
-        pushed, "pushed", np.where(runs.model_blessed[rows], "blessed_not_pushed", np.where(
-            runs.judged[rows], "not_blessed", "no_evaluation")))))
+    outcome = np.where(
+        failed,
+        "training_failed",
+        np.where(
+            pending,
+            "pending",
+            np.where(
+                pushed,
+                "pushed",
+                np.where(
+                    runs.model_blessed[rows],
+                    "blessed_not_pushed",
+                    np.where(runs.judged[rows], "not_blessed", "no_evaluation"),
+                ),
+            ),
+        ),
+    )
     names = np.array(fleet.names, dtype=object)
     cols = {
         "trainer_execution_id": pa.array(info["eid"][rows, TRAINER]),

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 (
-    EXGEN, STATS, SCHEMA, EXVAL, SPANRES, TRANSFORM, TUNER, HPIMPORT,
-    WARMRES, TRAINER, BLESSRES, EVAL, INFRA, PUSHER, BULK,
+    EXGEN,
+    STATS,
+    SCHEMA,
+    EXVAL,
+    SPANRES,
+    TRANSFORM,
+    TUNER,
+    HPIMPORT,
+    WARMRES,
+    TRAINER,
+    BLESSRES,
+    EVAL,
+    INFRA,
+    PUSHER,
+    BULK,
 ) = range(15)
 NS = 15
 
@@ -15,9 +28,21 @@ NEW, RUNNING, COMPLETE, FAILED, CACHED, CANCELED = 1, 2, 3, 4, 5, 6
 # class name, except for resolvers and the importer, which the user names. The ExampleGen
 # is named after its class (EXGEN_NODE_IDS).
 NODE_IDS = [
-    "ExampleGen", "StatisticsGen", "SchemaGen", "ExampleValidator", "span_window_resolver",
-    "Transform", "Tuner", "hyperparameters_importer", "latest_model_resolver", "Trainer",
-    "latest_blessed_model_resolver", "Evaluator", "InfraValidator", "Pusher", "BulkInferrer",
+    "ExampleGen",
+    "StatisticsGen",
+    "SchemaGen",
+    "ExampleValidator",
+    "span_window_resolver",
+    "Transform",
+    "Tuner",
+    "hyperparameters_importer",
+    "latest_model_resolver",
+    "Trainer",
+    "latest_blessed_model_resolver",
+    "Evaluator",
+    "InfraValidator",
+    "Pusher",
+    "BulkInferrer",
 ]
 RESOLVERS = (SPANRES, WARMRES, BLESSRES)
 BOOKKEEPING = (SPANRES, HPIMPORT, WARMRES, BLESSRES)
@@ -64,14 +89,31 @@ N_OUT = [len(OUTPUTS.get(s, [])) for s in range(NS)]
 
 # Types, registered like a fresh store: the 9 system types (ids 1-9), then user types.
 SYSTEM_TYPES = [
-    ("mlmd.Dataset", 1), ("mlmd.Model", 1), ("mlmd.Metrics", 1), ("mlmd.Statistics", 1),
-    ("mlmd.Train", 0), ("mlmd.Transform", 0), ("mlmd.Process", 0), ("mlmd.Evaluate", 0),
+    ("mlmd.Dataset", 1),
+    ("mlmd.Model", 1),
+    ("mlmd.Metrics", 1),
+    ("mlmd.Statistics", 1),
+    ("mlmd.Train", 0),
+    ("mlmd.Transform", 0),
+    ("mlmd.Process", 0),
+    ("mlmd.Evaluate", 0),
     ("mlmd.Deploy", 0),
 ]
 ARTIFACT_TYPES = [
-    "Examples", "ExampleStatistics", "Schema", "ExampleAnomalies", "TransformGraph",
-    "HyperParameters", "TunerResults", "Model", "ModelRun", "ModelEvaluation",
-    "ModelBlessing", "InfraBlessing", "PushedModel", "InferenceResult",
+    "Examples",
+    "ExampleStatistics",
+    "Schema",
+    "ExampleAnomalies",
+    "TransformGraph",
+    "HyperParameters",
+    "TunerResults",
+    "Model",
+    "ModelRun",
+    "ModelEvaluation",
+    "ModelBlessing",
+    "InfraBlessing",
+    "PushedModel",
+    "InferenceResult",
 ]
 CONTEXT_TYPES = ["pipeline", "pipeline_run", "node", "execution_cache"]
 EXECUTION_TYPES = EXAMPLE_GENS + sorted(set(EXEC_TYPE.values()))
@@ -88,25 +130,53 @@ def type_ids() -> dict[str, int]:
 
 
 TYPE_PROPERTIES = [
-    ("Examples", "span", 1), ("Examples", "version", 1), ("Examples", "split_names", 3),
-    ("ExampleStatistics", "span", 1), ("ExampleStatistics", "split_names", 3),
-    ("ExampleAnomalies", "span", 1), ("ExampleAnomalies", "split_names", 3),
+    ("Examples", "span", 1),
+    ("Examples", "version", 1),
+    ("Examples", "split_names", 3),
+    ("ExampleStatistics", "span", 1),
+    ("ExampleStatistics", "split_names", 3),
+    ("ExampleAnomalies", "span", 1),
+    ("ExampleAnomalies", "split_names", 3),
 ]
 PARENT_TYPES = [
-    ("Examples", "mlmd.Dataset"), (STATS, "mlmd.Process"),
-    ("ExampleStatistics", "mlmd.Statistics"), (SCHEMA, "mlmd.Process"),
-    (TRANSFORM, "mlmd.Transform"), (TRAINER, "mlmd.Train"), ("Model", "mlmd.Model"),
-    (EVAL, "mlmd.Evaluate"), (PUSHER, "mlmd.Deploy"), ("PushedModel", "mlmd.Model"),
+    ("Examples", "mlmd.Dataset"),
+    (STATS, "mlmd.Process"),
+    ("ExampleStatistics", "mlmd.Statistics"),
+    (SCHEMA, "mlmd.Process"),
+    (TRANSFORM, "mlmd.Transform"),
+    (TRAINER, "mlmd.Train"),
+    ("Model", "mlmd.Model"),
+    (EVAL, "mlmd.Evaluate"),
+    (PUSHER, "mlmd.Deploy"),
+    ("PushedModel", "mlmd.Model"),
     (EXAMPLE_GENS[2], "mlmd.Process"),
 ]
 
 # Base duration in seconds at data scale 1 and CPU parallelism (cpu_seconds / duration),
 # shaped on the real fixture store (Beam components run ~6x parallel, Transform ~13x).
 BASE_SECONDS = {
-    EXGEN: 1200.0, STATS: 500.0, SCHEMA: 80.0, EXVAL: 90.0, TRANSFORM: 2400.0,
-    TUNER: 7000.0, TRAINER: 5400.0, EVAL: 400.0, INFRA: 350.0, PUSHER: 20.0, BULK: 800.0,
+    EXGEN: 1200.0,
+    STATS: 500.0,
+    SCHEMA: 80.0,
+    EXVAL: 90.0,
+    TRANSFORM: 2400.0,
+    TUNER: 7000.0,
+    TRAINER: 5400.0,
+    EVAL: 400.0,
+    INFRA: 350.0,
+    PUSHER: 20.0,
+    BULK: 800.0,
 }
 PARALLELISM = {
-    EXGEN: 5.5, STATS: 5.7, SCHEMA: 1.0, EXVAL: 1.0, TRANSFORM: 13.0, TUNER: 8.0,
-    TRAINER: 10.0, EVAL: 5.0, INFRA: 1.0, PUSHER: 1.0, BULK: 6.0,
+    EXGEN: 5.5,
+    STATS: 5.7,
+    SCHEMA: 1.0,
+    EXVAL: 1.0,
+    TRANSFORM: 13.0,
+    TUNER: 8.0,
+    TRAINER: 10.0,
+    EVAL: 5.0,
+    INFRA: 1.0,
+    PUSHER: 1.0,
+    BULK: 6.0,
 }

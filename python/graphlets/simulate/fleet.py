@@ -36,8 +36,20 @@ TUNER_NONE, TUNER_ONCE, TUNER_EVERY = 0, 1, 2
 TEMPLATE_TUNER = np.array([TUNER_NONE, TUNER_ONCE, TUNER_NONE, TUNER_EVERY, TUNER_NONE])
 # Components a pipeline may add or remove mid-life (a change of structure).
 FLIPPABLE = np.array([EXVAL, INFRA, BULK])
-DOMAINS = ["ads_ctr", "search_rank", "fraud", "churn", "taxi_fare", "spam", "reco",
-           "pricing", "eta", "ltv", "penguin", "forecast"]
+DOMAINS = [
+    "ads_ctr",
+    "search_rank",
+    "fraud",
+    "churn",
+    "taxi_fare",
+    "spam",
+    "reco",
+    "pricing",
+    "eta",
+    "ltv",
+    "penguin",
+    "forecast",
+]
 TFX_VERSIONS = ["1.12.0", "1.13.0", "1.14.0", "1.15.1"]
 
 
@@ -45,26 +57,26 @@ TFX_VERSIONS = ["1.12.0", "1.13.0", "1.14.0", "1.15.1"]
 class Fleet:
     n: int
     names: list[str]
-    template: np.ndarray       # int
-    exgen_kind: np.ndarray     # int, index into EXAMPLE_GENS
-    has: np.ndarray            # (P, NS) bool: base structure
-    window: np.ndarray         # int: spans read by Transform / Trainer
-    tuner_mode: np.ndarray     # int
-    warm: np.ndarray           # bool
-    cache_off: np.ndarray      # int slot with caching disabled, -1 for none
-    period_ms: np.ndarray      # int
-    first_ms: np.ndarray       # int: first scheduled run
-    end_ms: np.ndarray         # int: retirement or the end of the window
-    retired: np.ndarray        # bool
-    p_nodata: np.ndarray       # chance a scheduled run finds no new span
-    p_code: np.ndarray         # chance a run ships new trainer code/config
-    p_drift: np.ndarray        # chance a new span starts a drift episode
-    quality: np.ndarray        # pipeline effect on blessing (logit scale)
-    scale: np.ndarray          # data-size factor on durations
-    span_base: np.ndarray      # int: first span number
-    tfx_version: np.ndarray    # int, index into TFX_VERSIONS
-    change_frac: np.ndarray    # (P, 2) float: where in its life a structure change happens
-    change_slot: np.ndarray    # (P, 2) int: the component it flips, -1 for none
+    template: np.ndarray  # int
+    exgen_kind: np.ndarray  # int, index into EXAMPLE_GENS
+    has: np.ndarray  # (P, NS) bool: base structure
+    window: np.ndarray  # int: spans read by Transform / Trainer
+    tuner_mode: np.ndarray  # int
+    warm: np.ndarray  # bool
+    cache_off: np.ndarray  # int slot with caching disabled, -1 for none
+    period_ms: np.ndarray  # int
+    first_ms: np.ndarray  # int: first scheduled run
+    end_ms: np.ndarray  # int: retirement or the end of the window
+    retired: np.ndarray  # bool
+    p_nodata: np.ndarray  # chance a scheduled run finds no new span
+    p_code: np.ndarray  # chance a run ships new trainer code/config
+    p_drift: np.ndarray  # chance a new span starts a drift episode
+    quality: np.ndarray  # pipeline effect on blessing (logit scale)
+    scale: np.ndarray  # data-size factor on durations
+    span_base: np.ndarray  # int: first span number
+    tfx_version: np.ndarray  # int, index into TFX_VERSIONS
+    change_frac: np.ndarray  # (P, 2) float: where in its life a structure change happens
+    change_slot: np.ndarray  # (P, 2) int: the component it flips, -1 for none
 
 
 def plan_fleet(preset: Preset, rng: np.random.Generator, t0: int, t_end: int) -> Fleet:
@@ -92,17 +104,22 @@ def plan_fleet(preset: Preset, rng: np.random.Generator, t0: int, t_end: int) ->
 
     u = rng.random(n)
     off_share = min(0.9, 0.25 * boost)
-    cache_off = np.where(u < off_share * 0.36, STATS,
-                         np.where(u < off_share * 0.68, TRANSFORM,
-                                  np.where(u < off_share, TRAINER, -1)))
+    cache_off = np.where(
+        u < off_share * 0.36,
+        STATS,
+        np.where(u < off_share * 0.68, TRANSFORM, np.where(u < off_share, TRAINER, -1)),
+    )
     cache_off = np.where((cache_off == TRANSFORM) & ~has[:, TRANSFORM], -1, cache_off)
 
     period_h = np.exp(np.log(preset.period_median_h) + preset.period_sigma * rng.standard_normal(n))
     period_ms = (np.clip(period_h, 1.0, 168.0) * HOUR_MS).astype(np.int64) // 60_000 * 60_000
 
     existing = rng.random(n) < 0.6
-    created = np.where(existing, t0 + (rng.random(n) * period_ms).astype(np.int64),
-                       t0 + (rng.random(n) * 0.85 * span_ms).astype(np.int64))
+    created = np.where(
+        existing,
+        t0 + (rng.random(n) * period_ms).astype(np.int64),
+        t0 + (rng.random(n) * 0.85 * span_ms).astype(np.int64),
+    )
     retired = rng.random(n) < 0.25
     rest = t_end - created
     retire_at = created + ((0.15 + 0.85 * rng.random(n)) * rest).astype(np.int64)
@@ -125,18 +142,33 @@ def plan_fleet(preset: Preset, rng: np.random.Generator, t0: int, t_end: int) ->
     scale = np.minimum(scale, 0.6 * period_ms / 1000.0 / base_run_s)
 
     n_changes = np.minimum(rng.poisson(min(2.0, 0.5 * boost), n), 2)
-    change_frac = np.where(np.arange(2)[None, :] < n_changes[:, None],
-                           0.15 + 0.8 * rng.random((n, 2)), np.nan)
+    change_frac = np.where(
+        np.arange(2)[None, :] < n_changes[:, None], 0.15 + 0.8 * rng.random((n, 2)), np.nan
+    )
     change_slot = np.where(np.isnan(change_frac), -1, rng.choice(FLIPPABLE, size=(n, 2)))
 
     names = [f"{DOMAINS[i % len(DOMAINS)]}_{i:04d}" for i in range(n)]
     return Fleet(
-        n=n, names=names, template=template, exgen_kind=TEMPLATE_EXGEN[template], has=has,
-        window=window, tuner_mode=tuner_mode, warm=warm, cache_off=cache_off,
-        period_ms=period_ms, first_ms=created, end_ms=end_ms, retired=retired,
-        p_nodata=p_nodata, p_code=p_code, p_drift=p_drift, quality=quality, scale=scale,
+        n=n,
+        names=names,
+        template=template,
+        exgen_kind=TEMPLATE_EXGEN[template],
+        has=has,
+        window=window,
+        tuner_mode=tuner_mode,
+        warm=warm,
+        cache_off=cache_off,
+        period_ms=period_ms,
+        first_ms=created,
+        end_ms=end_ms,
+        retired=retired,
+        p_nodata=p_nodata,
+        p_code=p_code,
+        p_drift=p_drift,
+        quality=quality,
+        scale=scale,
         span_base=rng.choice(np.array([0, 1, 100]), size=n),
         tfx_version=rng.integers(0, len(TFX_VERSIONS), n),
-        change_frac=change_frac, change_slot=change_slot,
+        change_frac=change_frac,
+        change_slot=change_slot,
     )
-

@@ -37,8 +37,14 @@ class Preset:
 
 PRESETS: dict[str, Preset] = {
     "tiny": Preset(
-        "tiny", pipelines=8, days=14, period_median_h=5.0, period_sigma=0.5,
-        case_boost=4.0, cover_templates=True, feature_boost=3.0,
+        "tiny",
+        pipelines=8,
+        days=14,
+        period_median_h=5.0,
+        period_sigma=0.5,
+        case_boost=4.0,
+        cover_templates=True,
+        feature_boost=3.0,
     ),
     "small": Preset("small", pipelines=40, days=120, period_median_h=23.0),
     "paper": Preset("paper", pipelines=3000, days=120, period_median_h=23.0),

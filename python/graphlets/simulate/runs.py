@@ -69,27 +69,27 @@ class Runs:
     pipe: np.ndarray
     k: np.ndarray
     start_ms: np.ndarray
-    present: np.ndarray        # (R, NS) planned structure of the run
-    stat: np.ndarray           # (R, NS) execution state, 0 = no execution
-    src: np.ndarray            # (R, NS) run whose COMPLETE execution made the outputs used
-    key_owner: np.ndarray      # (R, NS) run whose execution opened the execution_cache context
-    create_ms: np.ndarray      # (R, NS)
-    end_ms: np.ndarray         # (R, NS)
-    cpu: np.ndarray            # (R, NS) cpu_seconds, NaN = not recorded
-    span: np.ndarray           # span of the Examples ExampleGen emitted in the run
-    exgen_count: np.ndarray    # Examples produced by the pipeline up to and incl. the run
-    drift: np.ndarray          # drift_score recorded on the run's statistics (by span)
-    anomalies: np.ndarray      # num_anomalies recorded on the run's anomalies
-    drifting: np.ndarray       # the simulator's own drift regime (truth only)
+    present: np.ndarray  # (R, NS) planned structure of the run
+    stat: np.ndarray  # (R, NS) execution state, 0 = no execution
+    src: np.ndarray  # (R, NS) run whose COMPLETE execution made the outputs used
+    key_owner: np.ndarray  # (R, NS) run whose execution opened the execution_cache context
+    create_ms: np.ndarray  # (R, NS)
+    end_ms: np.ndarray  # (R, NS)
+    cpu: np.ndarray  # (R, NS) cpu_seconds, NaN = not recorded
+    span: np.ndarray  # span of the Examples ExampleGen emitted in the run
+    exgen_count: np.ndarray  # Examples produced by the pipeline up to and incl. the run
+    drift: np.ndarray  # drift_score recorded on the run's statistics (by span)
+    anomalies: np.ndarray  # num_anomalies recorded on the run's anomalies
+    drifting: np.ndarray  # the simulator's own drift regime (truth only)
     code_version: np.ndarray
     code_change: np.ndarray
     struct_change: np.ndarray
-    warm_run: np.ndarray       # run of the Model the warm-start resolver hands on, -1
-    base_run: np.ndarray       # run of the latest blessed Model (Evaluator baseline), -1
+    warm_run: np.ndarray  # run of the Model the warm-start resolver hands on, -1
+    base_run: np.ndarray  # run of the latest blessed Model (Evaluator baseline), -1
     base_bless_run: np.ndarray  # run of that Model's ModelBlessing, -1
-    blessed: np.ndarray        # ModelBlessing.blessed of a COMPLETE Evaluator
-    infra_ok: np.ndarray       # InfraBlessing.blessed of a COMPLETE InfraValidator
-    pushed: np.ndarray         # PushedModel.pushed of a COMPLETE Pusher
+    blessed: np.ndarray  # ModelBlessing.blessed of a COMPLETE Evaluator
+    infra_ok: np.ndarray  # InfraBlessing.blessed of a COMPLETE InfraValidator
+    pushed: np.ndarray  # PushedModel.pushed of a COMPLETE Pusher
     # per trainer run (indexed by run): the push decision and its inputs
     judged: np.ndarray
     model_pushed: np.ndarray
@@ -132,8 +132,9 @@ def schedule(fleet: Fleet, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     offs = np.r_[0, np.cumsum(n_runs)[:-1]]
     k = np.arange(pipe.size) - np.repeat(offs, n_runs)
     period = fleet.period_ms[pipe]
-    jitter = np.minimum(rng.exponential(1.0, pipe.size) * np.minimum(0.02 * period, 300_000),
-                        0.05 * period).astype(np.int64)
+    jitter = np.minimum(
+        rng.exponential(1.0, pipe.size) * np.minimum(0.02 * period, 300_000), 0.05 * period
+    ).astype(np.int64)
     start = fleet.first_ms[pipe] + k * period + jitter
     keep = start < fleet.end_ms[pipe]
     pipe, k, start = pipe[keep], k[keep], start[keep]
@@ -143,20 +144,27 @@ def schedule(fleet: Fleet, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
 @dataclass
 class _Schedule:
     """The runs in schedule order, pipeline by pipeline, and where each pipeline starts."""
+
     pipe: np.ndarray
     k: np.ndarray
     start: np.ndarray
     runs_per_pipeline: np.ndarray
-    first: np.ndarray       # the pipeline's first run
-    pstart: np.ndarray      # index of the pipeline's first run
-    is_last: np.ndarray     # the pipeline's last run
+    first: np.ndarray  # the pipeline's first run
+    pstart: np.ndarray  # index of the pipeline's first run
+    is_last: np.ndarray  # the pipeline's last run
 
     @classmethod
     def of(cls, fleet: Fleet, rng: np.random.Generator) -> _Schedule:
         pipe, k, start, runs_per_pipeline = schedule(fleet, rng)
-        return cls(pipe=pipe, k=k, start=start, runs_per_pipeline=runs_per_pipeline,
-                   first=k == 0, pstart=_group_start(pipe),
-                   is_last=np.r_[pipe[1:] != pipe[:-1], True])
+        return cls(
+            pipe=pipe,
+            k=k,
+            start=start,
+            runs_per_pipeline=runs_per_pipeline,
+            first=k == 0,
+            pstart=_group_start(pipe),
+            is_last=np.r_[pipe[1:] != pipe[:-1], True],
+        )
 
     @property
     def n(self) -> int:
@@ -166,6 +174,7 @@ class _Schedule:
 @dataclass
 class _Draws:
     """Per-run random events, drawn in one fixed order (same seed, same fleet)."""
+
     new_span: np.ndarray
     code_change: np.ndarray
     code_version: np.ndarray
@@ -187,8 +196,9 @@ def _plan_structure(fleet: Fleet, runs: _Schedule) -> tuple[np.ndarray, np.ndarr
         slot = fleet.change_slot[pipe, c]
         frac = fleet.change_frac[pipe, c]
         has_c = slot >= 0
-        change_k = np.where(has_c, np.ceil(np.nan_to_num(frac) * runs.runs_per_pipeline[pipe]),
-                            np.inf)
+        change_k = np.where(
+            has_c, np.ceil(np.nan_to_num(frac) * runs.runs_per_pipeline[pipe]), np.inf
+        )
         change_k = np.maximum(change_k, 1)
         flip = has_c & (k >= change_k)
         rows = np.nonzero(flip)[0]
@@ -197,8 +207,7 @@ def _plan_structure(fleet: Fleet, runs: _Schedule) -> tuple[np.ndarray, np.ndarr
     return present, struct_change
 
 
-def _draw_events(fleet: Fleet, preset: Preset, runs: _Schedule,
-                 rng: np.random.Generator) -> _Draws:
+def _draw_events(fleet: Fleet, preset: Preset, runs: _Schedule, rng: np.random.Generator) -> _Draws:
     """New data, code changes and how each run stops (see the STOP_ codes)."""
     r_n, pipe = runs.n, runs.pipe
     new_span = rng.random(r_n) >= fleet.p_nodata[pipe]
@@ -216,8 +225,14 @@ def _draw_events(fleet: Fleet, preset: Preset, runs: _Schedule,
     stop = np.where(dying, np.where(rng.random(r_n) < 0.5, STOP_EXGEN, STOP_TRANSFORM), stop)
     u_bless = rng.random(r_n)
     infra_ok = rng.random(r_n) >= INFRA_FAIL_P * min(preset.case_boost, 3.0)
-    return _Draws(new_span=new_span, code_change=code_change, code_version=code_version,
-                  stop=stop, u_bless=u_bless, infra_ok=infra_ok)
+    return _Draws(
+        new_span=new_span,
+        code_change=code_change,
+        code_version=code_version,
+        stop=stop,
+        u_bless=u_bless,
+        infra_ok=infra_ok,
+    )
 
 
 class _Executions:
@@ -244,8 +259,14 @@ class _Executions:
     def _latest(self, mask: np.ndarray) -> np.ndarray:
         return _ffill(mask, self.runs.pstart)
 
-    def finish(self, s: int, present: np.ndarray, computed: np.ndarray,
-               fail: np.ndarray | None = None, fail_state: np.ndarray | int = FAILED) -> None:
+    def finish(
+        self,
+        s: int,
+        present: np.ndarray,
+        computed: np.ndarray,
+        fail: np.ndarray | None = None,
+        fail_state: np.ndarray | int = FAILED,
+    ) -> None:
         """Record slot `s`: computed runs COMPLETE (or failed), other present runs CACHED."""
         st = np.where(computed, COMPLETE, np.where(present, CACHED, 0)).astype(np.int8)
         if fail is not None:
@@ -262,8 +283,13 @@ class _Executions:
         opens = computed & (self.inputs_changed | ~self._previous(effective, False))
         self.key_owner[:, s] = np.where(st > 0, self._latest(opens), -1)
 
-    def standard(self, s: int, changed: np.ndarray, fail: np.ndarray | None = None,
-                 fail_state: np.ndarray | int = FAILED) -> None:
+    def standard(
+        self,
+        s: int,
+        changed: np.ndarray,
+        fail: np.ndarray | None = None,
+        fail_state: np.ndarray | int = FAILED,
+    ) -> None:
         """A cached component: it computes when its inputs changed, the cache is off for
         it, or the previous run's execution did not succeed."""
         present = self.present[:, s] & self.alive
@@ -310,17 +336,30 @@ def _run_to_trainer(ex: _Executions, fleet: Fleet, draws: _Draws) -> np.ndarray:
     ex.resolver(SPANRES, oc[:, EXGEN])
     # The trainer code shares Transform's module directory, so TFX packs both into one
     # wheel whose hash is in `module_path`: new trainer code misses Transform's cache too.
-    ex.standard(TRANSFORM, oc[:, EXGEN] | oc[:, SCHEMA] | draws.code_change,
-                (stop == STOP_TRANSFORM) & (transform_stop_slot == TRANSFORM))
+    ex.standard(
+        TRANSFORM,
+        oc[:, EXGEN] | oc[:, SCHEMA] | draws.code_change,
+        (stop == STOP_TRANSFORM) & (transform_stop_slot == TRANSFORM),
+    )
     ex.standard(TUNER, oc[:, TRANSFORM] | oc[:, SCHEMA] | draws.code_change)
     ex.importer(HPIMPORT)
     ex.resolver(WARMRES, np.zeros(runs.n, dtype=bool))
-    trainer_changed = (oc[:, TRANSFORM] | oc[:, SCHEMA] | oc[:, TUNER] | oc[:, HPIMPORT]
-                       | draws.code_change | fleet.warm[runs.pipe]
-                       | (~has_transform & oc[:, EXGEN]))
+    trainer_changed = (
+        oc[:, TRANSFORM]
+        | oc[:, SCHEMA]
+        | oc[:, TUNER]
+        | oc[:, HPIMPORT]
+        | draws.code_change
+        | fleet.warm[runs.pipe]
+        | (~has_transform & oc[:, EXGEN])
+    )
     trainer_fail = (stop == STOP_TRAINER_FAIL) | (stop == STOP_TRAINER_CANCEL)
-    ex.standard(TRAINER, trainer_changed, trainer_fail,
-                np.where(stop == STOP_TRAINER_CANCEL, CANCELED, FAILED))
+    ex.standard(
+        TRAINER,
+        trainer_changed,
+        trainer_fail,
+        np.where(stop == STOP_TRAINER_CANCEL, CANCELED, FAILED),
+    )
     # Warm start: the latest Model trained before this run (latest_model_resolver).
     stat = ex.stat
     warm_run = _prev(_ffill(stat[:, TRAINER] == COMPLETE, runs.pstart), runs.first, -1)
@@ -332,6 +371,7 @@ def _run_to_trainer(ex: _Executions, fleet: Fleet, draws: _Draws) -> np.ndarray:
 @dataclass
 class _Data:
     """Per run: the span of its Examples and the drift and anomaly figures recorded."""
+
     span: np.ndarray
     exgen_count: np.ndarray
     drift: np.ndarray
@@ -348,10 +388,14 @@ def _record_data(ex: _Executions, fleet: Fleet, rng: np.random.Generator) -> _Da
     new_rows = np.nonzero(stat[:, EXGEN] == COMPLETE)[0]
     pipe_new = runs.pipe[new_rows]
     drifting_new = _drift_episodes(pipe_new, fleet.p_drift[pipe_new], rng)
-    drift_new = np.where(drifting_new, DRIFT_FLOOR + rng.gamma(2.0, DRIFT_SCALE, new_rows.size),
-                         rng.gamma(2.0, DRIFT_CALM_SCALE, new_rows.size))
-    anom_new = rng.poisson(np.where(drifting_new, ANOM_DRIFT_BASE + ANOM_PER_DRIFT * drift_new,
-                                    ANOM_CALM))
+    drift_new = np.where(
+        drifting_new,
+        DRIFT_FLOOR + rng.gamma(2.0, DRIFT_SCALE, new_rows.size),
+        rng.gamma(2.0, DRIFT_CALM_SCALE, new_rows.size),
+    )
+    anom_new = rng.poisson(
+        np.where(drifting_new, ANOM_DRIFT_BASE + ANOM_PER_DRIFT * drift_new, ANOM_CALM)
+    )
     exgen_src = ex.src[:, EXGEN]
     pos = np.searchsorted(new_rows, np.maximum(exgen_src, 0))
     pos = np.minimum(pos, max(new_rows.size - 1, 0))
@@ -366,8 +410,9 @@ def _record_data(ex: _Executions, fleet: Fleet, rng: np.random.Generator) -> _Da
     )
 
 
-def _evaluate_and_deploy(ex: _Executions, fleet: Fleet, draws: _Draws, data: _Data,
-                         struct_change: np.ndarray) -> dict[str, np.ndarray]:
+def _evaluate_and_deploy(
+    ex: _Executions, fleet: Fleet, draws: _Draws, data: _Data, struct_change: np.ndarray
+) -> dict[str, np.ndarray]:
     """Evaluator and the push decision (the one loop, over the run index), then
     InfraValidator, Pusher and BulkInferrer."""
     runs, stat, src, oc, stop = ex.runs, ex.stat, ex.src, ex.outputs_changed, draws.stop
@@ -383,9 +428,23 @@ def _evaluate_and_deploy(ex: _Executions, fleet: Fleet, draws: _Draws, data: _Da
     infra_src = src[:, INFRA]
     infra_ok = np.where(infra_src >= 0, draws.infra_ok[np.maximum(infra_src, 0)], True)
 
-    ev = _decide(fleet, runs.pipe, runs.k, runs.start, stat, src, oc, ev_planned, stop,
-                 draws.u_bless, infra_ok, data.drift, data.nodata, struct_change,
-                 draws.code_change)
+    ev = _decide(
+        fleet,
+        runs.pipe,
+        runs.k,
+        runs.start,
+        stat,
+        src,
+        oc,
+        ev_planned,
+        stop,
+        draws.u_bless,
+        infra_ok,
+        data.drift,
+        data.nodata,
+        struct_change,
+        draws.code_change,
+    )
     stat[:, EVAL] = ev["stat"]
     ev_eff = (ev["stat"] == COMPLETE) | (ev["stat"] == CACHED)
     esrc = np.where(ev_eff, _ffill(ev["stat"] == COMPLETE, pstart), -1)
@@ -396,21 +455,22 @@ def _evaluate_and_deploy(ex: _Executions, fleet: Fleet, draws: _Draws, data: _Da
     ex.key_owner[:, EVAL] = np.where(ev["stat"] == CANCELED, -1, ex.key_owner[:, EVAL])
     ev["base_run"] = np.where(stat[:, BLESSRES] > 0, ev["base"], -1)
     ev["base_bless_run"] = np.where(stat[:, BLESSRES] > 0, ev["base_ev"], -1)
-    oc[:, BLESSRES] = (stat[:, BLESSRES] > 0) & (ev["base_run"] != _prev(ev["base_run"], first,
-                                                                        -1))
+    oc[:, BLESSRES] = (stat[:, BLESSRES] > 0) & (ev["base_run"] != _prev(ev["base_run"], first, -1))
 
     ex.alive[:] = alive_after_eval & ev_eff
     ex.standard(PUSHER, oc[:, TRAINER] | oc[:, EVAL] | oc[:, INFRA])
     ex.standard(BULK, oc[:, EXGEN] | oc[:, TRAINER] | oc[:, EVAL])
-    ev["pushed"] = np.where(stat[:, PUSHER] == COMPLETE,
-                            ev["blessed"][np.maximum(esrc, 0)] & infra_ok, False)
+    ev["pushed"] = np.where(
+        stat[:, PUSHER] == COMPLETE, ev["blessed"][np.maximum(esrc, 0)] & infra_ok, False
+    )
     for s in RESOLVERS:
         ex.key_owner[:, s] = -1
     return ev
 
 
-def _close_window(ex: _Executions, fleet: Fleet, rng: np.random.Generator, t_end: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _close_window(
+    ex: _Executions, fleet: Fleet, rng: np.random.Generator, t_end: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Times and cost; then the window closes at `t_end`: later executions never
     started, the one under way is RUNNING. Returns (create_ms, end_ms, cpu)."""
     stat, src = ex.stat, ex.src
@@ -428,8 +488,7 @@ def _close_window(ex: _Executions, fleet: Fleet, rng: np.random.Generator, t_end
     return create, end, cpu
 
 
-def _settle_decisions(ex: _Executions, ev: dict[str, np.ndarray]
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def _settle_decisions(ex: _Executions, ev: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """A push decision cut off by the window is not known yet: the model is pending, as is
     a completed model no evaluation has judged while no later trainer ran.
     Returns (model_pushed, pending)."""
@@ -441,8 +500,9 @@ def _settle_decisions(ex: _Executions, ev: dict[str, np.ndarray]
     decided_cut |= (decision_run >= 0) & (stat[dr, EVAL] != COMPLETE)
     model_pushed = ev["model_pushed"] & ~decided_cut
     tc_final = stat[:, TRAINER] == COMPLETE
-    later_trainer = _later_trainer(pipe, np.isin(stat[:, TRAINER], (COMPLETE, FAILED,
-                                                                    CANCELED, RUNNING)))
+    later_trainer = _later_trainer(
+        pipe, np.isin(stat[:, TRAINER], (COMPLETE, FAILED, CANCELED, RUNNING))
+    )
     pending |= decided_cut | (tc_final & (decision_run < 0) & ~later_trainer)
     return model_pushed, pending
 
@@ -458,15 +518,38 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
     create, end, cpu = _close_window(ex, fleet, rng, t_end)
     model_pushed, pending = _settle_decisions(ex, ev)
     return Runs(
-        n=runs.n, pipe=runs.pipe, k=runs.k, start_ms=runs.start, present=present,
-        stat=ex.stat, src=ex.src, key_owner=ex.key_owner, create_ms=create, end_ms=end,
-        cpu=cpu, span=data.span, exgen_count=data.exgen_count, drift=data.drift,
-        anomalies=data.anomalies, drifting=data.drifting, code_version=draws.code_version,
-        code_change=draws.code_change, struct_change=struct_change, warm_run=warm_run,
-        base_run=ev["base_run"], base_bless_run=ev["base_bless_run"], blessed=ev["blessed"],
-        infra_ok=draws.infra_ok, pushed=ev["pushed"], judged=ev["judged"],
-        model_pushed=model_pushed, model_blessed=ev["model_blessed"], bless_prob=ev["prob"],
-        days_since_push=ev["days"], decision_run=ev["decision_run"], pending=pending,
+        n=runs.n,
+        pipe=runs.pipe,
+        k=runs.k,
+        start_ms=runs.start,
+        present=present,
+        stat=ex.stat,
+        src=ex.src,
+        key_owner=ex.key_owner,
+        create_ms=create,
+        end_ms=end,
+        cpu=cpu,
+        span=data.span,
+        exgen_count=data.exgen_count,
+        drift=data.drift,
+        anomalies=data.anomalies,
+        drifting=data.drifting,
+        code_version=draws.code_version,
+        code_change=draws.code_change,
+        struct_change=struct_change,
+        warm_run=warm_run,
+        base_run=ev["base_run"],
+        base_bless_run=ev["base_bless_run"],
+        blessed=ev["blessed"],
+        infra_ok=draws.infra_ok,
+        pushed=ev["pushed"],
+        judged=ev["judged"],
+        model_pushed=model_pushed,
+        model_blessed=ev["model_blessed"],
+        bless_prob=ev["prob"],
+        days_since_push=ev["days"],
+        decision_run=ev["decision_run"],
+        pending=pending,
     )
 
 
@@ -481,8 +564,7 @@ def _later_trainer(pipe: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (count_incl - rev)[::-1] > 0
 
 
-def _drift_episodes(pipe: np.ndarray, p_start: np.ndarray, rng: np.random.Generator
-                    ) -> np.ndarray:
+def _drift_episodes(pipe: np.ndarray, p_start: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Drift regimes over a pipeline's spans: episodes start at random, last ~5 spans."""
     n = pipe.size
     if n == 0:
@@ -498,10 +580,23 @@ def _drift_episodes(pipe: np.ndarray, p_start: np.ndarray, rng: np.random.Genera
     return np.cumsum(diff[:-1]) > 0
 
 
-def _decide(fleet: Fleet, pipe: np.ndarray, k: np.ndarray, start: np.ndarray,
-            stat: np.ndarray, src: np.ndarray, oc: np.ndarray, ev_planned: np.ndarray,
-            stop: np.ndarray, u_bless: np.ndarray, infra_ok: np.ndarray, drift: np.ndarray,
-            nodata: np.ndarray, struct: np.ndarray, code: np.ndarray) -> dict[str, np.ndarray]:
+def _decide(
+    fleet: Fleet,
+    pipe: np.ndarray,
+    k: np.ndarray,
+    start: np.ndarray,
+    stat: np.ndarray,
+    src: np.ndarray,
+    oc: np.ndarray,
+    ev_planned: np.ndarray,
+    stop: np.ndarray,
+    u_bless: np.ndarray,
+    infra_ok: np.ndarray,
+    drift: np.ndarray,
+    nodata: np.ndarray,
+    struct: np.ndarray,
+    code: np.ndarray,
+) -> dict[str, np.ndarray]:
     r_n = pipe.size
     p_n = fleet.n
     last_push = fleet.first_ms.astype(np.int64).copy()
@@ -525,7 +620,7 @@ def _decide(fleet: Fleet, pipe: np.ndarray, k: np.ndarray, start: np.ndarray,
     trainer_src = src[:, TRAINER]
     tc_all = stat[:, TRAINER] == COMPLETE
     for kk in range(bounds.size - 1):
-        idx = order[bounds[kk]:bounds[kk + 1]]
+        idx = order[bounds[kk] : bounds[kk + 1]]
         if idx.size == 0:
             continue
         p = pipe[idx]
@@ -544,14 +639,23 @@ def _decide(fleet: Fleet, pipe: np.ndarray, k: np.ndarray, start: np.ndarray,
         ok = comp & ~fail & ~cancel
         decision = ok & ~judged[ts]
         days = (start[idx] - last_push[p]) / DAY_MS
-        z = (B0 + fleet.quality[p] - B_DRIFT * np.maximum(drift[ts] - DRIFT_TOL, 0.0)
-             - B_NODATA * nodata[ts]
-             - B_STRUCT * struct[ts] - B_CODE * code[ts] + B_STALE * np.log1p(days))
+        z = (
+            B0
+            + fleet.quality[p]
+            - B_DRIFT * np.maximum(drift[ts] - DRIFT_TOL, 0.0)
+            - B_NODATA * nodata[ts]
+            - B_STRUCT * struct[ts]
+            - B_CODE * code[ts]
+            + B_STALE * np.log1p(days)
+        )
         prob = 1.0 / (1.0 + np.exp(-z))
         bl = decision & (u_bless[idx] < prob)
         push = bl & infra_ok[idx]
-        out_stat[idx] = np.where(ok, COMPLETE, np.where(cached, CACHED, np.where(
-            fail, FAILED, np.where(cancel, CANCELED, 0))))
+        out_stat[idx] = np.where(
+            ok,
+            COMPLETE,
+            np.where(cached, CACHED, np.where(fail, FAILED, np.where(cancel, CANCELED, 0))),
+        )
         blessed[idx] = bl
         td = ts[decision]
         judged[td] = True
@@ -565,13 +669,23 @@ def _decide(fleet: Fleet, pipe: np.ndarray, k: np.ndarray, start: np.ndarray,
         last_bless_ev[p[bl]] = idx[bl]
         evsrc_base[p[ok]] = b[ok]
         prev_ev_eff[p] = ok | cached
-    return {"stat": out_stat, "base": base, "base_ev": base_ev, "blessed": blessed,
-            "judged": judged, "model_blessed": model_blessed, "model_pushed": model_pushed,
-            "prob": prob_at, "days": days_at, "decision_run": decision_run}
+    return {
+        "stat": out_stat,
+        "base": base,
+        "base_ev": base_ev,
+        "blessed": blessed,
+        "judged": judged,
+        "model_blessed": model_blessed,
+        "model_pushed": model_pushed,
+        "prob": prob_at,
+        "days": days_at,
+        "decision_run": decision_run,
+    }
 
 
-def _times(fleet: Fleet, pipe: np.ndarray, start: np.ndarray, stat: np.ndarray,
-           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _times(
+    fleet: Fleet, pipe: np.ndarray, start: np.ndarray, stat: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r_n = pipe.size
     base = np.zeros(NS)
     for s, sec in BASE_SECONDS.items():
@@ -580,8 +694,12 @@ def _times(fleet: Fleet, pipe: np.ndarray, start: np.ndarray, stat: np.ndarray,
     sq = np.sqrt(fleet.window[pipe].astype(float))
     for s in (TRANSFORM, TUNER, TRAINER):
         wfac[:, s] = sq
-    dur = base[None, :] * fleet.scale[pipe][:, None] * wfac * np.exp(
-        0.3 * rng.standard_normal((r_n, NS)))
+    dur = (
+        base[None, :]
+        * fleet.scale[pipe][:, None]
+        * wfac
+        * np.exp(0.3 * rng.standard_normal((r_n, NS)))
+    )
     dur = np.maximum(dur, 2.0)
     small = rng.uniform(3.0, 20.0, (r_n, NS))
     dur = np.where(stat == CACHED, small, dur)
@@ -589,9 +707,13 @@ def _times(fleet: Fleet, pipe: np.ndarray, start: np.ndarray, stat: np.ndarray,
         dur[:, s] = np.where(stat[:, s] == COMPLETE, rng.uniform(2.0, 5.0, r_n), dur[:, s])
     frac = rng.uniform(0.1, 0.9, (r_n, NS))
     dur = np.where(stat == FAILED, dur * frac, dur)
-    dur = np.where(stat == CANCELED, np.where(np.arange(NS)[None, :] == TRAINER,
-                                              dur * frac * 0.5, rng.uniform(1.0, 2.0, (r_n, NS))),
-                   dur)
+    dur = np.where(
+        stat == CANCELED,
+        np.where(
+            np.arange(NS)[None, :] == TRAINER, dur * frac * 0.5, rng.uniform(1.0, 2.0, (r_n, NS))
+        ),
+        dur,
+    )
     gap = rng.uniform(5.0, 60.0, (r_n, NS))
     on = stat > 0
     dur = np.where(on, dur, 0.0)

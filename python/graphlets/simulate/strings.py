@@ -29,8 +29,9 @@ def uuid4(rng: np.random.Generator, n: int) -> pa.Array:
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
     hx = _hex(raw)
     dash = np.full((n, 1), ord("-"), dtype=np.uint8)
-    chars = np.hstack([hx[:, :8], dash, hx[:, 8:12], dash, hx[:, 12:16], dash,
-                       hx[:, 16:20], dash, hx[:, 20:]])
+    chars = np.hstack(
+        [hx[:, :8], dash, hx[:, 8:12], dash, hx[:, 12:16], dash, hx[:, 16:20], dash, hx[:, 20:]]
+    )
     return _from_fixed(chars)
 
 
@@ -62,5 +63,6 @@ def join(*parts: pa.Array | str | np.ndarray, sep: str = "") -> pa.Array:
 def iso_micro(us: np.ndarray) -> pa.Array:
     """Epoch microseconds -> `2024-01-08T06:00:00.192646` (LocalDagRunner run ids)."""
     text = np.datetime_as_string(us.astype("datetime64[us]"), unit="us")
-    return pa.array(text.astype(object), type=pa.string()) if text.size else pa.array(
-        [], pa.string())
+    return (
+        pa.array(text.astype(object), type=pa.string()) if text.size else pa.array([], pa.string())
+    )

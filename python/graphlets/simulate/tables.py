@@ -54,9 +54,7 @@ from .runs import Runs
 ROOT = "gs://fleet-ml-pipelines"
 # StatisticsGen's `sample_rate_by_split`, a JSON value TFX 1.16 stores as a Struct
 # {"__value__": "{\"eval\": 1.0, \"train\": 1.0}"} (copied from a real store).
-SAMPLE_RATE_BY_SPLIT = (
-    "mlmd-struct::CioKCV9fdmFsdWVfXxIdGht7ImV2YWwiOiAxLjAsICJ0cmFpbiI6IDEuMH0="
-)
+SAMPLE_RATE_BY_SPLIT = "mlmd-struct::CioKCV9fdmFsdWVfXxIdGht7ImV2YWwiOiAxLjAsICJ0cmFpbiI6IDEuMH0="
 
 
 def make_table(table: str, cols: dict[str, pa.Array | np.ndarray | None], n: int) -> pa.Table:
@@ -128,10 +126,11 @@ class Props:
         codes = np.concatenate(str_codes)[order]
         missing = codes < 0
         string_value = pa.DictionaryArray.from_arrays(
-            pa.array(np.where(missing, 0, codes), mask=missing if missing.any() else None),
-            values).cast(pa.string())
+            pa.array(np.where(missing, 0, codes), mask=missing if missing.any() else None), values
+        ).cast(pa.string())
         cols = {
-            owner_col: own[order], "name": strings.lookup(names, nc[order]),
+            owner_col: own[order],
+            "name": strings.lookup(names, nc[order]),
             "is_custom_property": cu[order],
             "int_value": pa.concat_arrays(ints).take(take),
             "double_value": pa.concat_arrays(dbls).take(take),
@@ -159,8 +158,9 @@ INPUT, OUTPUT = 0, 1
 PIPELINE_CTX, RUN_CTX, NODE_CTX, CACHE_CTX = 0, 1, 2, 3
 
 
-def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
-                 progress: Callable[[str], None], out: Sink) -> dict:
+def build_tables(
+    fleet: Fleet, runs: Runs, rng: np.random.Generator, progress: Callable[[str], None], out: Sink
+) -> dict:
     """Expand the runs into the 15 MLMD tables, handing each to `out` as soon as it is built.
     The only random draws, in this order: execution names, then execution_cache context
     names (same seed, same bytes)."""
@@ -184,33 +184,57 @@ def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator,
     out["ExecutionProperty"] = _execution_props(fleet, runs, execs, arts.tuner_execution)
     out["ArtifactProperty"] = _artifact_props(fleet, runs, arts)
     progress("properties done")
-    return {"eid": execs.id_of, "run_ctx": run_ctx, "n_exec": execs.n, "n_art": arts.n,
-            "n_ev": n_events}
+    return {
+        "eid": execs.id_of,
+        "run_ctx": run_ctx,
+        "n_exec": execs.n,
+        "n_art": arts.n,
+        "n_ev": n_events,
+    }
 
 
 def _write_types(type_id: dict[str, int], out: Sink) -> None:
     """Type, TypeProperty, ParentType and MLMDEnv: the registry of a fresh TFX store."""
     rows = type_rows()
-    out["Type"] = make_table("Type", {
-        "id": np.arange(1, len(rows) + 1), "name": pa.array([r[0] for r in rows]),
-        "type_kind": np.array([r[1] for r in rows])}, len(rows))
-    out["TypeProperty"] = make_table("TypeProperty", {
-        "type_id": np.array([type_id[t] for t, _, _ in TYPE_PROPERTIES]),
-        "name": pa.array([n for _, n, _ in TYPE_PROPERTIES]),
-        "data_type": np.array([d for _, _, d in TYPE_PROPERTIES])}, len(TYPE_PROPERTIES))
-    parents = [(type_id[EXEC_TYPE[c] if isinstance(c, int) else c], type_id[p])
-               for c, p in PARENT_TYPES]
-    out["ParentType"] = make_table("ParentType", {
-        "type_id": np.array([a for a, _ in parents]),
-        "parent_type_id": np.array([b for _, b in parents])}, len(parents))
+    out["Type"] = make_table(
+        "Type",
+        {
+            "id": np.arange(1, len(rows) + 1),
+            "name": pa.array([r[0] for r in rows]),
+            "type_kind": np.array([r[1] for r in rows]),
+        },
+        len(rows),
+    )
+    out["TypeProperty"] = make_table(
+        "TypeProperty",
+        {
+            "type_id": np.array([type_id[t] for t, _, _ in TYPE_PROPERTIES]),
+            "name": pa.array([n for _, n, _ in TYPE_PROPERTIES]),
+            "data_type": np.array([d for _, _, d in TYPE_PROPERTIES]),
+        },
+        len(TYPE_PROPERTIES),
+    )
+    parents = [
+        (type_id[EXEC_TYPE[c] if isinstance(c, int) else c], type_id[p]) for c, p in PARENT_TYPES
+    ]
+    out["ParentType"] = make_table(
+        "ParentType",
+        {
+            "type_id": np.array([a for a, _ in parents]),
+            "parent_type_id": np.array([b for _, b in parents]),
+        },
+        len(parents),
+    )
     out["MLMDEnv"] = make_table("MLMDEnv", {"schema_version": np.array([SCHEMA_VERSION])}, 1)
 
 
 # ---------------------------------------------------------------- executions
 
+
 @dataclass
 class _ExecutionRows:
     """One row per execution, in id order: runs by start time, a run's slots in order."""
+
     id: np.ndarray
     run: np.ndarray
     slot: np.ndarray
@@ -218,8 +242,8 @@ class _ExecutionRows:
     state: np.ndarray
     create_ms: np.ndarray
     end_ms: np.ndarray
-    id_of: np.ndarray       # (R, NS) id of the execution of (run, slot), 0 = none
-    run_rank: np.ndarray    # each run's position in start-time order
+    id_of: np.ndarray  # (R, NS) id of the execution of (run, slot), 0 = none
+    run_rank: np.ndarray  # each run's position in start-time order
 
     @property
     def n(self) -> int:
@@ -238,22 +262,39 @@ def _plan_executions(runs: Runs) -> _ExecutionRows:
     id_of = np.zeros((runs.n, NS), dtype=np.int64)
     id_of[run, slot] = ids
     return _ExecutionRows(
-        id=ids, run=run, slot=slot, pipe=runs.pipe[run],
-        state=runs.stat[run, slot].astype(np.int64), create_ms=runs.create_ms[run, slot],
-        end_ms=runs.end_ms[run, slot], id_of=id_of, run_rank=run_rank)
+        id=ids,
+        run=run,
+        slot=slot,
+        pipe=runs.pipe[run],
+        state=runs.stat[run, slot].astype(np.int64),
+        create_ms=runs.create_ms[run, slot],
+        end_ms=runs.end_ms[run, slot],
+        id_of=id_of,
+        run_rank=run_rank,
+    )
 
 
-def _execution_table(fleet: Fleet, execs: _ExecutionRows, type_id: dict[str, int],
-                     rng: np.random.Generator) -> pa.Table:
+def _execution_table(
+    fleet: Fleet, execs: _ExecutionRows, type_id: dict[str, int], rng: np.random.Generator
+) -> pa.Table:
     """The Execution table; names are random UUIDs (the first draw of `rng`)."""
     slot_type = np.array([type_id[EXEC_TYPE[s]] if s in EXEC_TYPE else 0 for s in range(NS)])
     example_gen_type = np.array([type_id[n] for n in EXAMPLE_GENS])
-    exec_type = np.where(execs.slot == EXGEN, example_gen_type[fleet.exgen_kind[execs.pipe]],
-                         slot_type[execs.slot])
-    return make_table("Execution", {
-        "id": execs.id, "type_id": exec_type, "last_known_state": execs.state,
-        "name": strings.uuid4(rng, execs.n), "create_time_since_epoch": execs.create_ms,
-        "last_update_time_since_epoch": execs.end_ms}, execs.n)
+    exec_type = np.where(
+        execs.slot == EXGEN, example_gen_type[fleet.exgen_kind[execs.pipe]], slot_type[execs.slot]
+    )
+    return make_table(
+        "Execution",
+        {
+            "id": execs.id,
+            "type_id": exec_type,
+            "last_known_state": execs.state,
+            "name": strings.uuid4(rng, execs.n),
+            "create_time_since_epoch": execs.create_ms,
+            "last_update_time_since_epoch": execs.end_ms,
+        },
+        execs.n,
+    )
 
 
 # ---------------------------------------------------------------- artifacts
@@ -264,14 +305,15 @@ OUTPUT_KEYS = sorted({key for outs in OUTPUTS.values() for key, _ in outs})
 @dataclass
 class _ArtifactRows:
     """One row per artifact, in id order: each COMPLETE execution's outputs, in order."""
+
     id: np.ndarray
-    execution: np.ndarray   # row of the producing execution in _ExecutionRows
-    output: np.ndarray      # position among that execution's outputs (OUTPUTS)
+    execution: np.ndarray  # row of the producing execution in _ExecutionRows
+    output: np.ndarray  # position among that execution's outputs (OUTPUTS)
     run: np.ndarray
     slot: np.ndarray
     pipe: np.ndarray
     uri: pa.Array
-    first_of: np.ndarray    # (R, NS) id of the first output of (run, slot), 0 = none
+    first_of: np.ndarray  # (R, NS) id of the first output of (run, slot), 0 = none
     tuner_execution: np.ndarray  # per pipeline: the Tuner execution of its first run
 
     @property
@@ -292,9 +334,17 @@ def _plan_artifacts(fleet: Fleet, runs: Runs, execs: _ExecutionRows) -> _Artifac
     pipe = execs.pipe[execution]
     tuner_execution = _first_tuner_execution(fleet, runs, execs)
     uri = _artifact_uris(fleet, execs.id[execution], slot, output, pipe, tuner_execution)
-    return _ArtifactRows(id=ids, execution=execution, output=output, run=execs.run[execution],
-                         slot=slot, pipe=pipe, uri=uri, first_of=first_of,
-                         tuner_execution=tuner_execution)
+    return _ArtifactRows(
+        id=ids,
+        execution=execution,
+        output=output,
+        run=execs.run[execution],
+        slot=slot,
+        pipe=pipe,
+        uri=uri,
+        first_of=first_of,
+        tuner_execution=tuner_execution,
+    )
 
 
 def _first_tuner_execution(fleet: Fleet, runs: Runs, execs: _ExecutionRows) -> np.ndarray:
@@ -305,8 +355,14 @@ def _first_tuner_execution(fleet: Fleet, runs: Runs, execs: _ExecutionRows) -> n
     return execs.id_of[first_run, TUNER]
 
 
-def _artifact_uris(fleet: Fleet, exec_id: np.ndarray, slot: np.ndarray, output: np.ndarray,
-                   pipe: np.ndarray, tuner_execution: np.ndarray) -> pa.Array:
+def _artifact_uris(
+    fleet: Fleet,
+    exec_id: np.ndarray,
+    slot: np.ndarray,
+    output: np.ndarray,
+    pipe: np.ndarray,
+    tuner_execution: np.ndarray,
+) -> pa.Array:
     """uri = {pipeline_root}/{node_id}/{output_key}/{execution_id}; the importer's result
     points at the Tuner's best_hyperparameters (the file it imports)."""
     n_keys = len(OUTPUT_KEYS)
@@ -325,24 +381,33 @@ def _artifact_uris(fleet: Fleet, exec_id: np.ndarray, slot: np.ndarray, output: 
     return strings.join(pipe_root, strings.lookup(node_key, code), uri_exec, sep="/")
 
 
-def _artifact_table(execs: _ExecutionRows, arts: _ArtifactRows, type_id: dict[str, int]
-                    ) -> pa.Table:
+def _artifact_table(
+    execs: _ExecutionRows, arts: _ArtifactRows, type_id: dict[str, int]
+) -> pa.Table:
     """The Artifact table: every artifact LIVE, created when its execution ended."""
     type_code = np.zeros((NS, 2), dtype=np.int64)
     for s, outs in OUTPUTS.items():
         for j, (_, artifact_type) in enumerate(outs):
             type_code[s, j] = type_id[artifact_type]
     created = execs.end_ms[arts.execution]
-    return make_table("Artifact", {
-        "id": arts.id, "type_id": type_code[arts.slot, arts.output], "uri": arts.uri,
-        "state": np.full(arts.n, 2), "create_time_since_epoch": created,
-        "last_update_time_since_epoch": created}, arts.n)
+    return make_table(
+        "Artifact",
+        {
+            "id": arts.id,
+            "type_id": type_code[arts.slot, arts.output],
+            "uri": arts.uri,
+            "state": np.full(arts.n, 2),
+            "create_time_since_epoch": created,
+            "last_update_time_since_epoch": created,
+        },
+        arts.n,
+    )
 
 
 # ---------------------------------------------------------------- events
 
-def _run_artifact(first_of: np.ndarray, run: np.ndarray, s: int, output: int = 0
-                  ) -> np.ndarray:
+
+def _run_artifact(first_of: np.ndarray, run: np.ndarray, s: int, output: int = 0) -> np.ndarray:
     """Per row, the id of output `output` of slot `s` in run `run` (run -1 -> 0 = none)."""
     return np.where(run >= 0, first_of[np.maximum(run, 0), s] + output, 0)
 
@@ -357,6 +422,7 @@ def _used_output(runs: Runs, first_of: np.ndarray, s: int, output: int = 0) -> n
 class _ConsumedArtifacts:
     """Per run, the id of each artifact its components read (0 = none): the outputs of the
     execution each upstream slot's `src` points at, and what the resolvers hand on."""
+
     examples: np.ndarray
     statistics: np.ndarray
     schema: np.ndarray
@@ -378,24 +444,27 @@ class _ConsumedArtifacts:
             schema=_used_output(runs, first_of, SCHEMA),
             transform_graph=_used_output(runs, first_of, TRANSFORM, 0),
             transformed_examples=_used_output(runs, first_of, TRANSFORM, 1),
-            hyperparameters=np.maximum(_used_output(runs, first_of, TUNER),
-                                       _used_output(runs, first_of, HPIMPORT)),
+            hyperparameters=np.maximum(
+                _used_output(runs, first_of, TUNER), _used_output(runs, first_of, HPIMPORT)
+            ),
             model=_used_output(runs, first_of, TRAINER),
             model_blessing=_used_output(runs, first_of, EVAL, 1),
             infra_blessing=_used_output(runs, first_of, INFRA),
             warm_model=_run_artifact(first_of, runs.warm_run, TRAINER),
             baseline_model=_run_artifact(first_of, runs.base_run, TRAINER),
-            baseline_blessing=_run_artifact(first_of, runs.base_bless_run, EVAL, 1))
+            baseline_blessing=_run_artifact(first_of, runs.base_bless_run, EVAL, 1),
+        )
 
 
 @dataclass
 class _SpanWindow:
     """The Examples a run's span window covers: the latest `size` Examples its pipeline
     produced up to and including the run."""
-    produced: np.ndarray       # Examples ids, pipeline by pipeline, in run order
+
+    produced: np.ndarray  # Examples ids, pipeline by pipeline, in run order
     pipeline_start: np.ndarray  # per run: where its pipeline's Examples start in `produced`
-    count: np.ndarray          # per run: Examples its pipeline produced so far
-    size: np.ndarray           # per run: Examples in its window (0 = no window)
+    count: np.ndarray  # per run: Examples its pipeline produced so far
+    size: np.ndarray  # per run: Examples in its window (0 = no window)
 
     @classmethod
     def of(cls, fleet: Fleet, runs: Runs, first_of: np.ndarray) -> _SpanWindow:
@@ -405,9 +474,12 @@ class _SpanWindow:
         first_of_pipe = np.searchsorted(runs.pipe, runs.pipe)
         count = so_far - (so_far[first_of_pipe] - produced_here[first_of_pipe])
         size = np.minimum(fleet.window[runs.pipe], count)
-        return cls(produced=first_of[producers, EXGEN],
-                   pipeline_start=np.searchsorted(runs.pipe[producers], runs.pipe),
-                   count=count, size=np.where(runs.src[:, EXGEN] >= 0, size, 0))
+        return cls(
+            produced=first_of[producers, EXGEN],
+            pipeline_start=np.searchsorted(runs.pipe[producers], runs.pipe),
+            count=count,
+            size=np.where(runs.src[:, EXGEN] >= 0, size, 0),
+        )
 
     def items(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For the runs in `mask`, one row per window item: (run, index, artifact id)."""
@@ -415,8 +487,9 @@ class _SpanWindow:
         n_items = self.size[rows]
         run = np.repeat(rows, n_items)
         index = np.arange(run.size) - np.repeat(np.cumsum(n_items) - n_items, n_items)
-        artifacts = self.produced[self.pipeline_start[run] + self.count[run]
-                                  - self.size[run] + index]
+        artifacts = self.produced[
+            self.pipeline_start[run] + self.count[run] - self.size[run] + index
+        ]
         return run, index, artifacts
 
 
@@ -424,10 +497,11 @@ class _SpanWindow:
 class _Events:
     """The events in id order: by execution, inputs before outputs, then key order and
     the index within the key."""
-    execution: np.ndarray   # execution id
-    direction: np.ndarray   # INPUT or OUTPUT
+
+    execution: np.ndarray  # execution id
+    direction: np.ndarray  # INPUT or OUTPUT
     index: np.ndarray
-    key: np.ndarray         # code into `keys`
+    key: np.ndarray  # code into `keys`
     artifact: np.ndarray
     type: np.ndarray
     keys: list[str]
@@ -446,9 +520,17 @@ class _EventCollector:
         self.keys: list[str] = []
         self.chunks: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, s: int, direction: int, order: int, key: str, runs: np.ndarray,
-            artifacts: np.ndarray, index: np.ndarray | None = None,
-            event_type: int = EVENT_INPUT) -> None:
+    def add(
+        self,
+        s: int,
+        direction: int,
+        order: int,
+        key: str,
+        runs: np.ndarray,
+        artifacts: np.ndarray,
+        index: np.ndarray | None = None,
+        event_type: int = EVENT_INPUT,
+    ) -> None:
         """One event per run in `runs` whose artifact id is set (> 0)."""
         good = artifacts > 0
         runs, artifacts = runs[good], artifacts[good]
@@ -456,14 +538,21 @@ class _EventCollector:
         if key not in self.keys:
             self.keys.append(key)
         n = runs.size
-        self.chunks.append((
-            self.exec_id_of[runs, s], np.full(n, direction, dtype=np.int8),
-            np.full(n, order, dtype=np.int8), index.astype(np.int8),
-            np.full(n, self.keys.index(key), dtype=np.int8), artifacts,
-            np.full(n, event_type, dtype=np.int8)))
+        self.chunks.append(
+            (
+                self.exec_id_of[runs, s],
+                np.full(n, direction, dtype=np.int8),
+                np.full(n, order, dtype=np.int8),
+                index.astype(np.int8),
+                np.full(n, self.keys.index(key), dtype=np.int8),
+                artifacts,
+                np.full(n, event_type, dtype=np.int8),
+            )
+        )
 
-    def add_inputs(self, s: int, reading: np.ndarray,
-                   specs: list[tuple[str, np.ndarray | _SpanWindow]]) -> None:
+    def add_inputs(
+        self, s: int, reading: np.ndarray, specs: list[tuple[str, np.ndarray | _SpanWindow]]
+    ) -> None:
         """The inputs of slot `s` in the runs where it reads them, one key per spec in
         key order: a per-run artifact id, or every Examples of the span window."""
         for order, (key, artifacts) in enumerate(specs):
@@ -477,15 +566,24 @@ class _EventCollector:
     def sorted(self) -> _Events:
         """All rows in event id order (the collector is emptied)."""
         execution, direction, order, index, key, artifact, event_type = (
-            np.concatenate(c) for c in zip(*self.chunks, strict=True))
+            np.concatenate(c) for c in zip(*self.chunks, strict=True)
+        )
         self.chunks.clear()
         sort_key = ((execution * 2 + direction) * 16 + order) * 64 + index.astype(np.int64)
         event_order = np.argsort(sort_key, kind="stable")
         del sort_key, order
         execution, direction, index, key, artifact, event_type = (
-            v[event_order] for v in (execution, direction, index, key, artifact, event_type))
-        return _Events(execution=execution, direction=direction, index=index, key=key,
-                       artifact=artifact, type=event_type, keys=self.keys)
+            v[event_order] for v in (execution, direction, index, key, artifact, event_type)
+        )
+        return _Events(
+            execution=execution,
+            direction=direction,
+            index=index,
+            key=key,
+            artifact=artifact,
+            type=event_type,
+            keys=self.keys,
+        )
 
 
 def _reads_inputs(stat: np.ndarray, s: int) -> np.ndarray:
@@ -497,8 +595,9 @@ def _reads_inputs(stat: np.ndarray, s: int) -> np.ndarray:
     return reading
 
 
-def _write_events(fleet: Fleet, runs: Runs, execs: _ExecutionRows, arts: _ArtifactRows,
-                  out: Sink) -> _Events:
+def _write_events(
+    fleet: Fleet, runs: Runs, execs: _ExecutionRows, arts: _ArtifactRows, out: Sink
+) -> _Events:
     """Event and EventPath; returns the events (the attributions follow them)."""
     collector = _EventCollector(execs.id_of)
     used = _ConsumedArtifacts.of(runs, arts.first_of)
@@ -516,31 +615,58 @@ def _write_events(fleet: Fleet, runs: Runs, execs: _ExecutionRows, arts: _Artifa
     return events
 
 
-def _add_data_inputs(collector: _EventCollector, stat: np.ndarray, used: _ConsumedArtifacts,
-                     window: _SpanWindow) -> None:
+def _add_data_inputs(
+    collector: _EventCollector, stat: np.ndarray, used: _ConsumedArtifacts, window: _SpanWindow
+) -> None:
     """Inputs of the components between ExampleGen and the Trainer."""
     collector.add_inputs(STATS, _reads_inputs(stat, STATS), [("examples", used.examples)])
-    collector.add_inputs(SCHEMA, _reads_inputs(stat, SCHEMA),
-                         [("statistics", used.statistics)])
-    collector.add_inputs(EXVAL, _reads_inputs(stat, EXVAL),
-                         [("schema", used.schema), ("statistics", used.statistics)])
-    collector.add_inputs(TRANSFORM, _reads_inputs(stat, TRANSFORM),
-                         [("examples", window), ("schema", used.schema)])
-    collector.add_inputs(TUNER, _reads_inputs(stat, TUNER), [
-        ("examples", used.transformed_examples), ("schema", used.schema),
-        ("transform_graph", used.transform_graph)])
+    collector.add_inputs(SCHEMA, _reads_inputs(stat, SCHEMA), [("statistics", used.statistics)])
+    collector.add_inputs(
+        EXVAL,
+        _reads_inputs(stat, EXVAL),
+        [("schema", used.schema), ("statistics", used.statistics)],
+    )
+    collector.add_inputs(
+        TRANSFORM, _reads_inputs(stat, TRANSFORM), [("examples", window), ("schema", used.schema)]
+    )
+    collector.add_inputs(
+        TUNER,
+        _reads_inputs(stat, TUNER),
+        [
+            ("examples", used.transformed_examples),
+            ("schema", used.schema),
+            ("transform_graph", used.transform_graph),
+        ],
+    )
 
 
-def _add_trainer_inputs(collector: _EventCollector, stat: np.ndarray, has_transform: np.ndarray,
-                        used: _ConsumedArtifacts, window: _SpanWindow) -> None:
+def _add_trainer_inputs(
+    collector: _EventCollector,
+    stat: np.ndarray,
+    has_transform: np.ndarray,
+    used: _ConsumedArtifacts,
+    window: _SpanWindow,
+) -> None:
     """The Trainer reads transformed examples, or the span window without a Transform; its
     base model is the warm-start resolver's pick."""
     reading = _reads_inputs(stat, TRAINER)
     rows = np.nonzero(reading)[0]
-    collector.add(TRAINER, INPUT, 0, "base_model", rows,
-                  np.where(stat[rows, WARMRES] > 0, used.warm_model[rows], 0))
-    collector.add(TRAINER, INPUT, 1, "examples", rows,
-                  np.where(has_transform[rows], used.transformed_examples[rows], 0))
+    collector.add(
+        TRAINER,
+        INPUT,
+        0,
+        "base_model",
+        rows,
+        np.where(stat[rows, WARMRES] > 0, used.warm_model[rows], 0),
+    )
+    collector.add(
+        TRAINER,
+        INPUT,
+        1,
+        "examples",
+        rows,
+        np.where(has_transform[rows], used.transformed_examples[rows], 0),
+    )
     run, index, items = window.items(reading & ~has_transform)
     collector.add(TRAINER, INPUT, 1, "examples", run, items, index)
     collector.add(TRAINER, INPUT, 2, "hyperparameters", rows, used.hyperparameters[rows])
@@ -548,8 +674,9 @@ def _add_trainer_inputs(collector: _EventCollector, stat: np.ndarray, has_transf
     collector.add(TRAINER, INPUT, 4, "transform_graph", rows, used.transform_graph[rows])
 
 
-def _add_evaluator_inputs(collector: _EventCollector, stat: np.ndarray,
-                          used: _ConsumedArtifacts) -> tuple[np.ndarray, np.ndarray]:
+def _add_evaluator_inputs(
+    collector: _EventCollector, stat: np.ndarray, used: _ConsumedArtifacts
+) -> tuple[np.ndarray, np.ndarray]:
     """The Evaluator's inputs. One artifact filling `model` and `baseline_model` is one
     event with two path pairs: returns those (execution ids, artifact ids)."""
     rows = np.nonzero(_reads_inputs(stat, EVAL) & (stat[:, EVAL] != CANCELED))[0]
@@ -561,17 +688,31 @@ def _add_evaluator_inputs(collector: _EventCollector, stat: np.ndarray,
     return collector.exec_id_of[rows[same], EVAL], model[same]
 
 
-def _add_deployment_inputs(collector: _EventCollector, stat: np.ndarray,
-                           used: _ConsumedArtifacts) -> None:
+def _add_deployment_inputs(
+    collector: _EventCollector, stat: np.ndarray, used: _ConsumedArtifacts
+) -> None:
     """Inputs of the InfraValidator, the Pusher and the BulkInferrer."""
-    collector.add_inputs(INFRA, _reads_inputs(stat, INFRA),
-                         [("examples", used.examples), ("model", used.model)])
-    collector.add_inputs(PUSHER, _reads_inputs(stat, PUSHER), [
-        ("infra_blessing", used.infra_blessing), ("model", used.model),
-        ("model_blessing", used.model_blessing)])
-    collector.add_inputs(BULK, _reads_inputs(stat, BULK), [
-        ("examples", used.examples), ("model", used.model),
-        ("model_blessing", used.model_blessing)])
+    collector.add_inputs(
+        INFRA, _reads_inputs(stat, INFRA), [("examples", used.examples), ("model", used.model)]
+    )
+    collector.add_inputs(
+        PUSHER,
+        _reads_inputs(stat, PUSHER),
+        [
+            ("infra_blessing", used.infra_blessing),
+            ("model", used.model),
+            ("model_blessing", used.model_blessing),
+        ],
+    )
+    collector.add_inputs(
+        BULK,
+        _reads_inputs(stat, BULK),
+        [
+            ("examples", used.examples),
+            ("model", used.model),
+            ("model_blessing", used.model_blessing),
+        ],
+    )
 
 
 def _add_outputs(collector: _EventCollector, runs: Runs, first_of: np.ndarray) -> None:
@@ -584,41 +725,67 @@ def _add_outputs(collector: _EventCollector, runs: Runs, first_of: np.ndarray) -
             collector.add(s, OUTPUT, j, key, rows, artifacts[rows], event_type=EVENT_OUTPUT)
 
 
-def _add_resolver_outputs(collector: _EventCollector, stat: np.ndarray,
-                          used: _ConsumedArtifacts, window: _SpanWindow) -> None:
+def _add_resolver_outputs(
+    collector: _EventCollector, stat: np.ndarray, used: _ConsumedArtifacts, window: _SpanWindow
+) -> None:
     """Resolvers have no inputs; what they pick is an INTERNAL_OUTPUT."""
     run, index, items = window.items(stat[:, SPANRES] == COMPLETE)
-    collector.add(SPANRES, OUTPUT, 0, "examples", run, items, index,
-                  event_type=EVENT_INTERNAL_OUTPUT)
+    collector.add(
+        SPANRES, OUTPUT, 0, "examples", run, items, index, event_type=EVENT_INTERNAL_OUTPUT
+    )
     rows = np.nonzero(stat[:, WARMRES] == COMPLETE)[0]
-    collector.add(WARMRES, OUTPUT, 0, "model", rows, used.warm_model[rows],
-                  event_type=EVENT_INTERNAL_OUTPUT)
+    collector.add(
+        WARMRES, OUTPUT, 0, "model", rows, used.warm_model[rows], event_type=EVENT_INTERNAL_OUTPUT
+    )
     rows = np.nonzero(stat[:, BLESSRES] == COMPLETE)[0]
-    collector.add(BLESSRES, OUTPUT, 0, "model", rows, used.baseline_model[rows],
-                  event_type=EVENT_INTERNAL_OUTPUT)
-    collector.add(BLESSRES, OUTPUT, 1, "model_blessing", rows, used.baseline_blessing[rows],
-                  event_type=EVENT_INTERNAL_OUTPUT)
+    collector.add(
+        BLESSRES,
+        OUTPUT,
+        0,
+        "model",
+        rows,
+        used.baseline_model[rows],
+        event_type=EVENT_INTERNAL_OUTPUT,
+    )
+    collector.add(
+        BLESSRES,
+        OUTPUT,
+        1,
+        "model_blessing",
+        rows,
+        used.baseline_blessing[rows],
+        event_type=EVENT_INTERNAL_OUTPUT,
+    )
 
 
 def _event_table(execs: _ExecutionRows, events: _Events) -> pa.Table:
     """The Event table: inputs at the execution's creation, outputs at its end."""
     row = events.execution - 1
     at_ms = np.where(events.direction == INPUT, execs.create_ms[row], execs.end_ms[row])
-    return make_table("Event", {
-        "id": np.arange(1, events.n + 1, dtype=np.int64), "artifact_id": events.artifact,
-        "execution_id": events.execution, "type": events.type,
-        "milliseconds_since_epoch": at_ms}, events.n)
+    return make_table(
+        "Event",
+        {
+            "id": np.arange(1, events.n + 1, dtype=np.int64),
+            "artifact_id": events.artifact,
+            "execution_id": events.execution,
+            "type": events.type,
+            "milliseconds_since_epoch": at_ms,
+        },
+        events.n,
+    )
 
 
-def _event_path_table(events: _Events, merged: tuple[np.ndarray, np.ndarray], n_art: int
-                      ) -> pa.Table:
+def _event_path_table(
+    events: _Events, merged: tuple[np.ndarray, np.ndarray], n_art: int
+) -> pa.Table:
     """EventPath: [key, index] per pair; a merged event carries a second pair (`model`, 0)."""
     merged_exec, merged_art = merged
     keys = events.keys
     extra = np.zeros(events.n, dtype=np.int64)
     if merged_exec.size:
-        cand = np.nonzero((events.direction == INPUT)
-                          & (events.key == keys.index("baseline_model")))[0]
+        cand = np.nonzero(
+            (events.direction == INPUT) & (events.key == keys.index("baseline_model"))
+        )[0]
         want = merged_exec * (n_art + 1) + merged_art
         hit = np.isin(events.execution[cand] * (n_art + 1) + events.artifact[cand], want)
         extra[cand[hit]] = 1
@@ -630,21 +797,28 @@ def _event_path_table(events: _Events, merged: tuple[np.ndarray, np.ndarray], n_
     pair_key = np.where(pair_no == 0, events.key[pair_event], keys.index("model"))
     pair_index = np.where(pair_no == 0, events.index[pair_event], 0)
     is_index = np.tile(np.array([0, 1]), pair_event.size)
-    return make_table("EventPath", {
-        "event_id": np.repeat(pair_event + 1, 2), "is_index_step": is_index,
-        "step_index": pa.array(np.repeat(pair_index, 2), mask=is_index == 0),
-        "step_key": strings.lookup(keys, np.where(is_index == 0, np.repeat(pair_key, 2), -1)),
-    }, pair_event.size * 2)
+    return make_table(
+        "EventPath",
+        {
+            "event_id": np.repeat(pair_event + 1, 2),
+            "is_index_step": is_index,
+            "step_index": pa.array(np.repeat(pair_index, 2), mask=is_index == 0),
+            "step_key": strings.lookup(keys, np.where(is_index == 0, np.repeat(pair_key, 2), -1)),
+        },
+        pair_event.size * 2,
+    )
 
 
 # ---------------------------------------------------------------- contexts
 
+
 @dataclass
 class _Contexts:
     """The contexts in id order, and each execution's context of each kind."""
-    of: np.ndarray               # (n_exec, 4) context id per kind (PIPELINE_CTX..), -1 = none
-    kind: np.ndarray             # per context, in id order
-    key: np.ndarray              # per context: pipeline, run, pipeline x slot or owner x slot
+
+    of: np.ndarray  # (n_exec, 4) context id per kind (PIPELINE_CTX..), -1 = none
+    kind: np.ndarray  # per context, in id order
+    key: np.ndarray  # per context: pipeline, run, pipeline x slot or owner x slot
     first_execution: np.ndarray  # per context: row of the execution that opened it
 
     @property
@@ -655,8 +829,12 @@ class _Contexts:
 def _assign_contexts(execs: _ExecutionRows, cache_owner: np.ndarray) -> _Contexts:
     """Open the contexts: one per pipeline, run, node (pipeline x slot) and execution_cache
     key; ids in the order executions open them, kinds in CONTEXT_TYPES order."""
-    kind_keys = [execs.pipe, execs.run, execs.pipe * NS + execs.slot,
-                 np.where(cache_owner >= 0, cache_owner * NS + execs.slot, -1)]
+    kind_keys = [
+        execs.pipe,
+        execs.run,
+        execs.pipe * NS + execs.slot,
+        np.where(cache_owner >= 0, cache_owner * NS + execs.slot, -1),
+    ]
     firsts, kinds, inverses, uniques = [], [], [], []
     for kind, keys in enumerate(kind_keys):
         valid = keys >= 0
@@ -678,18 +856,22 @@ def _assign_contexts(execs: _ExecutionRows, cache_owner: np.ndarray) -> _Context
         opened = inverses[k] >= 0
         of[opened, k] = ctx_id[base + inverses[k][opened]]
         base += uniques[k].size
-    return _Contexts(of=of, kind=kind[order], key=np.concatenate(uniques)[order],
-                     first_execution=first[order])
+    return _Contexts(
+        of=of, kind=kind[order], key=np.concatenate(uniques)[order], first_execution=first[order]
+    )
 
 
-def _context_names(fleet: Fleet, runs: Runs, execs: _ExecutionRows, contexts: _Contexts,
-                   rng: np.random.Generator) -> pa.Array:
+def _context_names(
+    fleet: Fleet, runs: Runs, execs: _ExecutionRows, contexts: _Contexts, rng: np.random.Generator
+) -> pa.Array:
     """Names in id order: the pipeline, the run id (its start time), `pipeline.node`, and a
     random cache key (the second draw of `rng`)."""
     run_us = runs.start_ms * 1000 + execs.run_rank % 1000
-    node_names = [f"{p}.{EXGEN_NODE_IDS[kind] if s == EXGEN else NODE_IDS[s]}"
-                  for p, kind in zip(fleet.names, fleet.exgen_kind.tolist(), strict=True)
-                  for s in range(NS)]
+    node_names = [
+        f"{p}.{EXGEN_NODE_IDS[kind] if s == EXGEN else NODE_IDS[s]}"
+        for p, kind in zip(fleet.names, fleet.exgen_kind.tolist(), strict=True)
+        for s in range(NS)
+    ]
     pieces, where = [], []
     for kind in range(4):
         rows = np.nonzero(contexts.kind == kind)[0]
@@ -709,27 +891,44 @@ def _context_names(fleet: Fleet, runs: Runs, execs: _ExecutionRows, contexts: _C
     return pa.concat_arrays(pieces).take(pa.array(inv_perm))
 
 
-def _write_contexts(fleet: Fleet, runs: Runs, execs: _ExecutionRows, type_id: dict[str, int],
-                    rng: np.random.Generator, out: Sink) -> _Contexts:
+def _write_contexts(
+    fleet: Fleet,
+    runs: Runs,
+    execs: _ExecutionRows,
+    type_id: dict[str, int],
+    rng: np.random.Generator,
+    out: Sink,
+) -> _Contexts:
     """Context, ContextProperty (empty), ParentContext and Association."""
     contexts = _assign_contexts(execs, runs.key_owner[execs.run, execs.slot])
     associated = contexts.of >= 0
-    assoc_ctx = contexts.of[associated]                # row-major: exec order, kind order
+    assoc_ctx = contexts.of[associated]  # row-major: exec order, kind order
     assoc_exec = np.repeat(execs.id, associated.sum(axis=1))
     del associated
     last_ms = np.zeros(contexts.n + 1, dtype=np.int64)
     np.maximum.at(last_ms, assoc_ctx, execs.end_ms[assoc_exec - 1])
-    out["Context"] = make_table("Context", {
-        "id": np.arange(1, contexts.n + 1),
-        "type_id": np.array([type_id[n] for n in CONTEXT_TYPES])[contexts.kind],
-        "name": _context_names(fleet, runs, execs, contexts, rng),
-        "create_time_since_epoch": execs.create_ms[contexts.first_execution],
-        "last_update_time_since_epoch": last_ms[1:]}, contexts.n)
+    out["Context"] = make_table(
+        "Context",
+        {
+            "id": np.arange(1, contexts.n + 1),
+            "type_id": np.array([type_id[n] for n in CONTEXT_TYPES])[contexts.kind],
+            "name": _context_names(fleet, runs, execs, contexts, rng),
+            "create_time_since_epoch": execs.create_ms[contexts.first_execution],
+            "last_update_time_since_epoch": last_ms[1:],
+        },
+        contexts.n,
+    )
     out["ContextProperty"] = make_table("ContextProperty", {}, 0)
     out["ParentContext"] = _parent_context_table(fleet, runs, execs, contexts)
-    out["Association"] = make_table("Association", {
-        "id": np.arange(1, assoc_ctx.size + 1), "context_id": assoc_ctx,
-        "execution_id": assoc_exec}, assoc_ctx.size)
+    out["Association"] = make_table(
+        "Association",
+        {
+            "id": np.arange(1, assoc_ctx.size + 1),
+            "context_id": assoc_ctx,
+            "execution_id": assoc_exec,
+        },
+        assoc_ctx.size,
+    )
     return contexts
 
 
@@ -740,8 +939,9 @@ def _run_contexts(runs: Runs, execs: _ExecutionRows, contexts: _Contexts) -> np.
     return run_ctx
 
 
-def _parent_context_table(fleet: Fleet, runs: Runs, execs: _ExecutionRows,
-                          contexts: _Contexts) -> pa.Table:
+def _parent_context_table(
+    fleet: Fleet, runs: Runs, execs: _ExecutionRows, contexts: _Contexts
+) -> pa.Table:
     """ParentContext: each run context's parent is its pipeline's context."""
     run_ctx = _run_contexts(runs, execs, contexts)
     pipe_ctx = np.full(fleet.n, -1, dtype=np.int64)
@@ -750,24 +950,32 @@ def _parent_context_table(fleet: Fleet, runs: Runs, execs: _ExecutionRows,
     child = run_ctx[has_run]
     parent = pipe_ctx[runs.pipe[has_run]]
     order = np.argsort(child)
-    return make_table("ParentContext", {
-        "context_id": child[order], "parent_context_id": parent[order]}, child.size)
+    return make_table(
+        "ParentContext",
+        {"context_id": child[order], "parent_context_id": parent[order]},
+        child.size,
+    )
 
 
 # ---------------------------------------------------------------- attributions
+
 
 def _publishes_new(runs: Runs, execs: _ExecutionRows, events: _Events) -> np.ndarray:
     """Events that publish a new artifact: outputs of a COMPLETE execution that is its own
     source (a cache hit re-emits its source's)."""
     row = events.execution - 1
     run = execs.run[row]
-    is_new = ((events.direction == OUTPUT) & (execs.state[row] == COMPLETE)
-              & (events.type == EVENT_OUTPUT))
+    is_new = (
+        (events.direction == OUTPUT)
+        & (execs.state[row] == COMPLETE)
+        & (events.type == EVENT_OUTPUT)
+    )
     return is_new & (runs.src[run, execs.slot[row]] == run)
 
 
-def _attribution_table(runs: Runs, execs: _ExecutionRows, events: _Events,
-                       contexts: _Contexts, n_art: int) -> pa.Table:
+def _attribution_table(
+    runs: Runs, execs: _ExecutionRows, events: _Events, contexts: _Contexts, n_art: int
+) -> pa.Table:
     """MLMD attributes every artifact of an (artifact, event) pair to the execution's
     contexts: inputs at registration (pipeline, run, node), outputs at publish (plus the
     execution_cache context); one row per (context, artifact), the first time it is seen."""
@@ -775,8 +983,7 @@ def _attribution_table(runs: Runs, execs: _ExecutionRows, events: _Events,
     row = events.execution - 1
     is_new = _publishes_new(runs, execs, events)
     group = events.execution * 2 + events.direction
-    group_id = (np.cumsum(np.r_[0, (group[1:] != group[:-1]).astype(np.int64)]) if n_ev
-                else group)
+    group_id = np.cumsum(np.r_[0, (group[1:] != group[:-1]).astype(np.int64)]) if n_ev else group
     del group
     parts_ctx, parts_art, parts_key = [], [], []
     for kind in range(4):
@@ -800,9 +1007,15 @@ def _attribution_table(runs: Runs, execs: _ExecutionRows, events: _Events,
     context_id = np.concatenate(parts_ctx)[order]
     artifact_id = np.concatenate(parts_art)[order]
     del order, parts_ctx, parts_art
-    return make_table("Attribution", {
-        "id": np.arange(1, context_id.size + 1), "context_id": context_id,
-        "artifact_id": artifact_id}, context_id.size)
+    return make_table(
+        "Attribution",
+        {
+            "id": np.arange(1, context_id.size + 1),
+            "context_id": context_id,
+            "artifact_id": artifact_id,
+        },
+        context_id.size,
+    )
 
 
 def _proto_json(value: object) -> str:
@@ -810,17 +1023,27 @@ def _proto_json(value: object) -> str:
     return json.dumps(value, indent=2, sort_keys=True)
 
 
-def _input_fingerprint(fleet: Fleet, pipe: np.ndarray, span: np.ndarray,
-                       arrived_s: np.ndarray) -> pa.Array:
+def _input_fingerprint(
+    fleet: Fleet, pipe: np.ndarray, span: np.ndarray, arrived_s: np.ndarray
+) -> pa.Array:
     """ExampleGen's fingerprint of a span's files (count, bytes, mtime checksums)."""
     n_files = 1 + (span * 7919 + pipe) % 16
     total = (fleet.scale[pipe] * 4e7 * (1 + (span % 97) / 200)).astype(np.int64)
-    return strings.join("split:single_split,num_files:", n_files, ",total_bytes:", total,
-                        ",xor_checksum:", arrived_s, ",sum_checksum:", arrived_s)
+    return strings.join(
+        "split:single_split,num_files:",
+        n_files,
+        ",total_bytes:",
+        total,
+        ",xor_checksum:",
+        arrived_s,
+        ",sum_checksum:",
+        arrived_s,
+    )
 
 
-def _module_paths(fleet: Fleet, pipe: np.ndarray, version: np.ndarray, module: str,
-                  component: str) -> pa.Array:
+def _module_paths(
+    fleet: Fleet, pipe: np.ndarray, version: np.ndarray, module: str, component: str
+) -> pa.Array:
     """`module@<root>/_wheels/tfx_user_code_<Component>-0.0+<hash>-...whl`: TFX packs the
     module's directory into one wheel whose hash is the same for every component using it,
     so a new version of the trainer code changes Transform's module_path too."""
@@ -830,8 +1053,10 @@ def _module_paths(fleet: Fleet, pipe: np.ndarray, version: np.ndarray, module: s
     for key in uniq.tolist():
         name = fleet.names[key // width]
         digest = hashlib.sha256(f"{name}:{key % width}".encode()).hexdigest()
-        wheels.append(f"{module}@{ROOT}/{name}/_wheels/tfx_user_code_{component}-0.0+{digest}"
-                      "-py3-none-any.whl")
+        wheels.append(
+            f"{module}@{ROOT}/{name}/_wheels/tfx_user_code_{component}-0.0+{digest}"
+            "-py3-none-any.whl"
+        )
     return strings.lookup(wheels, inv)
 
 
@@ -850,8 +1075,9 @@ class _ExecutionProps(Props):
         rows = self.by_slot[s]
         return rows if only is None else rows[only[rows]]
 
-    def add_to(self, s: int, name: str, kind: str, value: object,
-               rows: np.ndarray | None = None) -> None:
+    def add_to(
+        self, s: int, name: str, kind: str, value: object, rows: np.ndarray | None = None
+    ) -> None:
         """`value`: a constant, or one per row of `rows` (default: all of slot `s`)."""
         rows = self.by_slot[s] if rows is None else rows
         self.add(self.execs.id[rows], name, 1, kind, value)
@@ -862,8 +1088,9 @@ def _per_pipeline(fleet: Fleet, template: str, pipe: np.ndarray) -> pa.Array:
     return strings.lookup([template.format(p=p) for p in fleet.names], pipe)
 
 
-def _execution_props(fleet: Fleet, runs: Runs, execs: _ExecutionRows,
-                     tuner_execution: np.ndarray) -> pa.Table:
+def _execution_props(
+    fleet: Fleet, runs: Runs, execs: _ExecutionRows, tuner_execution: np.ndarray
+) -> pa.Table:
     """Exec properties as TFX 1.16 records them: all custom, protos as indented JSON,
     none on resolvers, no error text on failures, and the simulator's `cpu_seconds`."""
     props = _ExecutionProps(execs)
@@ -884,29 +1111,55 @@ def _example_gen_props(props: _ExecutionProps, fleet: Fleet, runs: Runs) -> None
     runs, so a cache hit has neither."""
     execs = props.execs
     rows = props.rows(EXGEN)
-    in_cfg = [_proto_json({"splits": [{"name": "single_split", "pattern": pattern}]})
-              for pattern in ("span-{SPAN}/*.csv", "span-{SPAN}/*.tfrecord.gz",
-                              "SELECT * FROM `{SPAN}`")]
-    props.add_to(EXGEN, "input_base", "str",
-                 _per_pipeline(fleet, "gs://fleet-data/{p}/raw", execs.pipe[rows]))
-    props.add_to(EXGEN, "input_config", "str",
-                 strings.lookup(in_cfg, fleet.exgen_kind[execs.pipe[rows]]))
-    props.add_to(EXGEN, "output_config", "str", _proto_json({"split_config": {"splits": [
-        {"name": "train", "hash_buckets": 4}, {"name": "eval", "hash_buckets": 1}]}}))
-    props.add_to(EXGEN, "output_data_format", "int", 6)   # FORMAT_TF_EXAMPLE
-    props.add_to(EXGEN, "output_file_format", "int", 5)   # FORMAT_TFRECORDS_GZIP
+    in_cfg = [
+        _proto_json({"splits": [{"name": "single_split", "pattern": pattern}]})
+        for pattern in ("span-{SPAN}/*.csv", "span-{SPAN}/*.tfrecord.gz", "SELECT * FROM `{SPAN}`")
+    ]
+    props.add_to(
+        EXGEN,
+        "input_base",
+        "str",
+        _per_pipeline(fleet, "gs://fleet-data/{p}/raw", execs.pipe[rows]),
+    )
+    props.add_to(
+        EXGEN, "input_config", "str", strings.lookup(in_cfg, fleet.exgen_kind[execs.pipe[rows]])
+    )
+    props.add_to(
+        EXGEN,
+        "output_config",
+        "str",
+        _proto_json(
+            {
+                "split_config": {
+                    "splits": [
+                        {"name": "train", "hash_buckets": 4},
+                        {"name": "eval", "hash_buckets": 1},
+                    ]
+                }
+            }
+        ),
+    )
+    props.add_to(EXGEN, "output_data_format", "int", 6)  # FORMAT_TF_EXAMPLE
+    props.add_to(EXGEN, "output_file_format", "int", 5)  # FORMAT_TFRECORDS_GZIP
     # The span the driver found: a COMPLETE ExampleGen's own, the next one for a failure.
     computed = (execs.state == COMPLETE) | (execs.state == FAILED) | (execs.state == RUNNING)
     ran = props.rows(EXGEN, only=computed)
     tried = runs.span[execs.run] + (execs.state != COMPLETE)
     props.add_to(EXGEN, "span", "int", tried[ran], rows=ran)
-    props.add_to(EXGEN, "input_fingerprint", "str", _input_fingerprint(
-        fleet, execs.pipe[ran], tried[ran], runs.create_ms[execs.run[ran], EXGEN] // 1000),
-        rows=ran)
+    props.add_to(
+        EXGEN,
+        "input_fingerprint",
+        "str",
+        _input_fingerprint(
+            fleet, execs.pipe[ran], tried[ran], runs.create_ms[execs.run[ran], EXGEN] // 1000
+        ),
+        rows=ran,
+    )
 
 
-def _training_props(props: _ExecutionProps, fleet: Fleet, runs: Runs,
-                    tuner_execution: np.ndarray) -> None:
+def _training_props(
+    props: _ExecutionProps, fleet: Fleet, runs: Runs, tuner_execution: np.ndarray
+) -> None:
     """Transform, Tuner, Trainer and the hyperparameters importer; the module paths and
     training steps follow the pipeline's code version."""
     execs = props.execs
@@ -915,44 +1168,93 @@ def _training_props(props: _ExecutionProps, fleet: Fleet, runs: Runs,
     props.add_to(TRANSFORM, "custom_config", "str", "null")
     props.add_to(TRANSFORM, "disable_statistics", "int", 0)
     props.add_to(TRANSFORM, "force_tf_compat_v1", "int", 0)
-    props.add_to(TRANSFORM, "module_path", "str", _module_paths(
-        fleet, execs.pipe[rows], version[rows], "preprocessing", "Transform"))
+    props.add_to(
+        TRANSFORM,
+        "module_path",
+        "str",
+        _module_paths(fleet, execs.pipe[rows], version[rows], "preprocessing", "Transform"),
+    )
     steps = np.array([1000, 2000, 5000, 500, 3000])
     train_args = [_proto_json({"num_steps": int(n)}) for n in steps]
     for s, component in ((TUNER, "Tuner"), (TRAINER, "Trainer")):
         rows = props.rows(s)
-        props.add_to(s, "module_path", "str", _module_paths(
-            fleet, execs.pipe[rows], version[rows], "model", component))
-        props.add_to(s, "train_args", "str",
-                     strings.lookup(train_args, version[rows] % steps.size))
+        props.add_to(
+            s,
+            "module_path",
+            "str",
+            _module_paths(fleet, execs.pipe[rows], version[rows], "model", component),
+        )
+        props.add_to(s, "train_args", "str", strings.lookup(train_args, version[rows] % steps.size))
         props.add_to(s, "eval_args", "str", _proto_json({"num_steps": 100}))
     props.add_to(TUNER, "tune_args", "str", _proto_json({"num_parallel_trials": 4}))
     rows = props.rows(TRAINER)
-    props.add_to(TRAINER, "custom_config", "str", strings.lookup(
-        [_proto_json({"warm_start": False}), _proto_json({"warm_start": True})],
-        fleet.warm[execs.pipe[rows]].astype(np.int64)))
+    props.add_to(
+        TRAINER,
+        "custom_config",
+        "str",
+        strings.lookup(
+            [_proto_json({"warm_start": False}), _proto_json({"warm_start": True})],
+            fleet.warm[execs.pipe[rows]].astype(np.int64),
+        ),
+    )
     pipe = execs.pipe[props.rows(HPIMPORT)]
-    props.add_to(HPIMPORT, "artifact_uri", "str", strings.join(
-        _per_pipeline(fleet, ROOT + "/{p}/Tuner/best_hyperparameters", pipe),
-        tuner_execution[pipe], sep="/"))
+    props.add_to(
+        HPIMPORT,
+        "artifact_uri",
+        "str",
+        strings.join(
+            _per_pipeline(fleet, ROOT + "/{p}/Tuner/best_hyperparameters", pipe),
+            tuner_execution[pipe],
+            sep="/",
+        ),
+    )
     props.add_to(HPIMPORT, "output_key", "str", "result")
     props.add_to(HPIMPORT, "reimport", "int", 0)
 
 
 def _evaluation_and_push_props(props: _ExecutionProps, fleet: Fleet) -> None:
     """Evaluator, InfraValidator, Pusher and BulkInferrer."""
-    props.add_to(EVAL, "eval_config", "str", _proto_json({"metrics_specs": [{"thresholds": {
-        "auc": {"value_threshold": {"lower_bound": 0.6},
-                "change_threshold": {"direction": "HIGHER_IS_BETTER", "absolute": -1e-10}}}}]}))
+    props.add_to(
+        EVAL,
+        "eval_config",
+        "str",
+        _proto_json(
+            {
+                "metrics_specs": [
+                    {
+                        "thresholds": {
+                            "auc": {
+                                "value_threshold": {"lower_bound": 0.6},
+                                "change_threshold": {
+                                    "direction": "HIGHER_IS_BETTER",
+                                    "absolute": -1e-10,
+                                },
+                            }
+                        }
+                    }
+                ]
+            }
+        ),
+    )
     props.add_to(EVAL, "example_splits", "str", "null")
     props.add_to(EVAL, "fairness_indicator_thresholds", "str", "null")
-    props.add_to(INFRA, "serving_spec", "str",
-                 _proto_json({"tensorflow_serving": {"tags": ["latest"]}}))
+    props.add_to(
+        INFRA, "serving_spec", "str", _proto_json({"tensorflow_serving": {"tags": ["latest"]}})
+    )
     props.add_to(INFRA, "validation_spec", "str", _proto_json({"max_loading_time_seconds": 60}))
     props.add_to(PUSHER, "custom_config", "str", "null")
-    props.add_to(PUSHER, "push_destination", "str", strings.lookup([_proto_json(
-        {"filesystem": {"base_directory": f"gs://fleet-serving/{p}"}}) for p in fleet.names],
-        props.execs.pipe[props.rows(PUSHER)]))
+    props.add_to(
+        PUSHER,
+        "push_destination",
+        "str",
+        strings.lookup(
+            [
+                _proto_json({"filesystem": {"base_directory": f"gs://fleet-serving/{p}"}})
+                for p in fleet.names
+            ],
+            props.execs.pipe[props.rows(PUSHER)],
+        ),
+    )
     props.add_to(BULK, "data_spec", "str", "{}")
     props.add_to(BULK, "model_spec", "str", "{}")
 
@@ -964,7 +1266,7 @@ def _anomalies_blessed(blessed: bool) -> str:
     for split in (b"train", b"eval"):
         value = b"\x11" + struct.pack("<d", 1.0 if blessed else 0.0)  # Value.number_value
         entry = b"\x0a" + bytes([len(split)]) + split + b"\x12" + bytes([len(value)]) + value
-        fields += b"\x0a" + bytes([len(entry)]) + entry               # Struct.fields
+        fields += b"\x0a" + bytes([len(entry)]) + entry  # Struct.fields
     return "mlmd-struct::" + base64.b64encode(fields).decode()
 
 
@@ -981,8 +1283,9 @@ def _artifact_props(fleet: Fleet, runs: Runs, arts: _ArtifactRows) -> pa.Table:
     property although the type declares it; statistics and anomalies carry a typed `span`
     that is always 0. `drift_score` and `num_anomalies` are the simulator's drift figures."""
     props = Props()
-    props.add(arts.id, "tfx_version", 1, "str",
-              strings.lookup(TFX_VERSIONS, fleet.tfx_version[arts.pipe]))
+    props.add(
+        arts.id, "tfx_version", 1, "str", strings.lookup(TFX_VERSIONS, fleet.tfx_version[arts.pipe])
+    )
     props.add(arts.id, "is_external", 1, "int", 0)
     _data_artifact_props(props, fleet, runs, arts)
     _model_artifact_props(props, fleet, runs, arts)
@@ -996,8 +1299,13 @@ def _data_artifact_props(props: Props, fleet: Fleet, runs: Runs, arts: _Artifact
     span = runs.span[run]
     props.add(ids, "span", 1, "int", span)
     props.add(ids, "split_names", 0, "str", SPLIT_NAMES)
-    props.add(ids, "input_fingerprint", 1, "str", _input_fingerprint(
-        fleet, arts.pipe[rows], span, runs.create_ms[run, EXGEN] // 1000))
+    props.add(
+        ids,
+        "input_fingerprint",
+        1,
+        "str",
+        _input_fingerprint(fleet, arts.pipe[rows], span, runs.create_ms[run, EXGEN] // 1000),
+    )
     props.add(ids, "payload_format", 1, "str", "FORMAT_TF_EXAMPLE")
     props.add(ids, "file_format", 1, "str", "tfrecords_gzip")
     props.add(arts.id[_artifact_rows(arts, TRANSFORM, 1)], "split_names", 0, "str", SPLIT_NAMES)
@@ -1014,12 +1322,18 @@ def _data_artifact_props(props: Props, fleet: Fleet, runs: Runs, arts: _Artifact
     props.add(ids, "span", 0, "int", 0)
     props.add(ids, "split_names", 0, "str", SPLIT_NAMES)
     props.add(ids, "num_anomalies", 1, "int", anomalies)
-    props.add(ids, "blessed", 1, "str", strings.lookup(
-        [_anomalies_blessed(False), _anomalies_blessed(True)], (anomalies == 0).astype(np.int64)))
+    props.add(
+        ids,
+        "blessed",
+        1,
+        "str",
+        strings.lookup(
+            [_anomalies_blessed(False), _anomalies_blessed(True)], (anomalies == 0).astype(np.int64)
+        ),
+    )
 
 
-def _model_artifact_props(props: Props, fleet: Fleet, runs: Runs, arts: _ArtifactRows
-                          ) -> None:
+def _model_artifact_props(props: Props, fleet: Fleet, runs: Runs, arts: _ArtifactRows) -> None:
     """ModelBlessing (blessed, the evaluated model and the baseline: uri and id),
     InfraBlessing and PushedModel."""
     rows = _artifact_rows(arts, EVAL, 1)
@@ -1041,5 +1355,12 @@ def _model_artifact_props(props: Props, fleet: Fleet, runs: Runs, arts: _Artifac
     rows = rows[pushed]
     version = (runs.end_ms[arts.run[rows], PUSHER] // 1000).astype(np.int64)
     props.add(arts.id[rows], "pushed_version", 1, "str", strings.join(version))
-    props.add(arts.id[rows], "pushed_destination", 1, "str", strings.join(
-        _per_pipeline(fleet, "gs://fleet-serving/{p}", arts.pipe[rows]), version, sep="/"))
+    props.add(
+        arts.id[rows],
+        "pushed_destination",
+        1,
+        "str",
+        strings.join(
+            _per_pipeline(fleet, "gs://fleet-serving/{p}", arts.pipe[rows]), version, sep="/"
+        ),
+    )

@@ -17,8 +17,14 @@ SQLITE_BATCH = 100_000
 
 def write_parquet_table(table: pa.Table, path: Path) -> None:
     """Deterministic: fixed row groups, no statistics that depend on timing, zstd."""
-    pq.write_table(table, path, row_group_size=ROW_GROUP, compression="zstd",
-                   use_dictionary=True, write_statistics=True)
+    pq.write_table(
+        table,
+        path,
+        row_group_size=ROW_GROUP,
+        compression="zstd",
+        use_dictionary=True,
+        write_statistics=True,
+    )
 
 
 class ParquetWriter:
@@ -59,8 +65,10 @@ class SqliteWriter:
 
     def put(self, name: str, table: pa.Table) -> None:
         cols = column_names(name)
-        sql = (f"INSERT INTO `{name}` ({', '.join(f'`{c}`' for c in cols)}) "
-               f"VALUES ({', '.join('?' for _ in cols)})")
+        sql = (
+            f"INSERT INTO `{name}` ({', '.join(f'`{c}`' for c in cols)}) "
+            f"VALUES ({', '.join('?' for _ in cols)})"
+        )
         # EventPath has no order column: insertion order (rowid) is the step order.
         for batch in table.to_batches(max_chunksize=SQLITE_BATCH):
             data = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
