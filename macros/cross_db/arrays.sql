@@ -54,3 +54,16 @@
 {% macro duckdb__empty_array() -%}
     []
 {%- endmacro %}
+
+{#- A one-element array holding `expression`. -#}
+{% macro list_of_one(expression) -%}
+    {{ return(adapter.dispatch('list_of_one', 'graphlets')(expression)) }}
+{%- endmacro %}
+
+{% macro default__list_of_one(expression) -%}
+    array({{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__list_of_one(expression) -%}
+    [{{ expression }}]
+{%- endmacro %}

@@ -58,9 +58,20 @@ RANDOM_STATE = 0
 FOLDS = 5
 
 
+def _significant(values: np.ndarray, digits: int = 9) -> np.ndarray:
+    """Values rounded to `digits` significant digits. A sum of doubles (`data_cost`) comes
+    out of a parallel engine with different last bits from run to run; the trees bin
+    features by their distinct values, so without this the same store could give
+    different predictions."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(values))))
+        rounded = np.round(values * scale) / scale
+    return np.where(np.isfinite(scale), rounded, values)
+
+
 def _matrix(frame: pd.DataFrame) -> np.ndarray:
     """Features as floats; unknown (null) stays NaN, which the model handles natively."""
-    return (
+    return _significant(
         np.column_stack(
             [
                 pd.to_numeric(frame[name].astype("Float64"), errors="coerce")

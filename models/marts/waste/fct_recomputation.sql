@@ -20,11 +20,23 @@ properties as (
     where {{ graphlets.is_configuration_property('property_name') }}
 ),
 
+{#- Only an execution without a cache key needs its key derived (TFX stores give
+    nearly every one a key, and folding tens of millions of inputs and properties for
+    nothing is most of this model's time). -#}
+list_uncached_executions as (
+    select execution_id from executions
+    where cache_key is null
+),
+
 input_sets as (
     select
         execution_id,
         {{ graphlets.ordered_list('artifact_id', 'artifact_id') }} as input_artifact_ids
-    from (select distinct execution_id, artifact_id from inputs) as distinct_inputs
+    from (
+        select distinct execution_id, artifact_id
+        from inputs
+        where execution_id in (select execution_id from list_uncached_executions)
+    ) as distinct_inputs
     group by execution_id
 ),
 
@@ -34,6 +46,7 @@ property_sets as (
         {{ graphlets.ordered_list("property_name || '=' || coalesce(display_value, '')",
                                   'property_name') }} as property_values
     from properties
+    where execution_id in (select execution_id from list_uncached_executions)
     group by execution_id
 ),
 
