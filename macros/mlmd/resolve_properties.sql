@@ -7,13 +7,25 @@ properties as (
     select * from {{ ref('stg_mlmd__' ~ owner ~ '_properties') }}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by {{ owner }}_id, property_name order by is_custom_property
-        ) as preference
-    from properties
+{#- Base models set aside a second row with the same (owner, name, typed or custom),
+    so an owner has at most one typed and one custom value per name: keep every typed
+    one, and a custom one only where no typed one exists (an anti-join, cheaper than
+    ranking every row). -#}
+typed as (
+    select * from properties
+    where not is_custom_property
+),
+
+resolved as (
+    select * from typed
+    union all
+    select * from properties
+    where is_custom_property
+        and not exists (
+            select 1 from typed
+            where typed.{{ owner }}_id = properties.{{ owner }}_id
+                and typed.property_name = properties.property_name
+        )
 ),
 
 final as (
@@ -31,8 +43,7 @@ final as (
             string_value, cast(int_value as string), cast(double_value as string),
             cast(bool_value as string), proto_type_url
         ) as display_value
-    from ranked
-    where preference = 1
+    from resolved
 )
 
 select * from final
