@@ -9,6 +9,7 @@ over their Parquet files (`graphlets.spark`) before the same swap.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +51,10 @@ def _now() -> str:
 def remove_leftovers(data: DataDir) -> None:
     """Drop the files of builds that were killed. Run only under the data dir's lock."""
     for path in data.root.glob(f"{_BUILDING_PREFIX}*"):
-        path.unlink(missing_ok=True)
+        if path.is_dir():  # DuckDB's spill folder
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     for path in data.root.glob(".last_build.*.json"):
         path.unlink(missing_ok=True)
 
