@@ -26,9 +26,12 @@ $(SPARK_STAMP): $(STAMP) requirements-spark.txt
 demo: $(STAMP)
 	$(BIN)/graphlets demo
 
+# SQL style: .sqlfluff (dbt templater on an in-memory target: no data directory needed).
+# Files that only define macros are skipped by the dbt templater; models and tests are linted.
 lint: $(STAMP)
 	$(BIN)/ruff check python benchmarks
 	$(BIN)/ruff format --check python benchmarks
+	$(BIN)/sqlfluff lint models tests --processes 2 --disable-progress-bar
 
 test: $(STAMP) lint spark
 	bash scripts/ensure_chromium.sh

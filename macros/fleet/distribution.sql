@@ -4,10 +4,10 @@
                0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0]) }}
 {% endmacro %}
 
-{#- A select over `relation` (columns metric, value; one row per observation) that
-    returns one row per (metric, quantile): metric, bucket ('p00'..'p100'), quantile,
-    value (linear interpolation), observation_count and mean_value. Null values are not
-    observations; a metric with no observation has no rows. -#}
+{#- A select over `relation` (columns metric, metric_value; one row per observation)
+    that returns one row per (metric, quantile): metric, bucket ('p00'..'p100'), quantile,
+    metric_value (linear interpolation), observation_count and mean_value. Null values
+    are not observations; a metric with no observation has no rows. -#}
 {% macro distribution_rows(relation) %}
     {%- set quantiles = graphlets.distribution_quantiles() -%}
     select
@@ -18,20 +18,20 @@
             {%- for q in quantiles %}
             when '{{ "p%02d" % (q * 100) | round | int }}' then aggregated.q_{{ loop.index0 }}
             {%- endfor %}
-        end as value,
+        end as metric_value,
         aggregated.observation_count,
         aggregated.mean_value
     from (
         select
             metric,
             count(*) as observation_count,
-            avg(value) as mean_value,
+            avg(metric_value) as mean_value,
             {%- for q in quantiles %}
-            {{ graphlets.percentile_cont('value', q) }} as q_{{ loop.index0 }}
+            {{ graphlets.percentile_cont('metric_value', q) }} as q_{{ loop.index0 }}
             {{- ',' if not loop.last }}
             {%- endfor %}
         from {{ relation }}
-        where value is not null
+        where metric_value is not null
         group by metric
     ) as aggregated
     cross join (

@@ -7,7 +7,7 @@
     (
         {{ name_column }} not like '!_!_%' escape '!'
         and {{ name_column }} not in (
-            {%- for name in var('cost_properties') %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+            {{- graphlets.string_literals(var('cost_properties')) -}}
         )
     )
 {% endmacro %}

@@ -101,11 +101,11 @@ def _empty(message: str) -> go.Figure:
 
 
 def _cdf(rows: Rows, metrics: dict[str, str], x_title: str, log_x: bool = False) -> go.Figure:
-    """CDF lines from quantile rows (value on x, quantile on y), one per metric."""
+    """CDF lines from quantile rows (metric_value on x, quantile on y), one per metric."""
     figure = go.Figure()
     for metric, label in metrics.items():
         points = sorted(
-            ((r["quantile"], r["value"]) for r in rows if r["metric"] == metric),
+            ((r["quantile"], r["metric_value"]) for r in rows if r["metric"] == metric),
             key=lambda p: p[0],
         )
         if not points:
@@ -134,14 +134,14 @@ def _shares(rows: Rows, metric: str, x_title: str, order: list[str] | None = Non
         rank = {name: i for i, name in enumerate(order)}
         picked.sort(key=lambda r: rank.get(r["bucket"], len(rank)))
     else:
-        picked.sort(key=lambda r: -r["value"])
+        picked.sort(key=lambda r: -r["metric_value"])
     if not picked:
         return _empty("no observations")
     figure = go.Figure(
         go.Bar(
             x=[r["bucket"] for r in picked],
-            y=[r["value"] for r in picked],
-            text=[f"{r['value']:.1%}" for r in picked],
+            y=[r["metric_value"] for r in picked],
+            text=[f"{r['metric_value']:.1%}" for r in picked],
             textposition="outside",
             customdata=[r["observation_count"] for r in picked],
             hovertemplate="%{x}: %{y:.1%} (%{customdata:,})<extra></extra>",
@@ -182,11 +182,13 @@ def _tradeoff(evaluation: Rows, headline: Rows) -> go.Figure:
         return _empty("marts.rpt_pruning_tradeoff has no rows")
     multiplier = headline[0]["age_bound_multiplier"] if headline else None
     curves = {
-        "learned policy, unguarded (thresholds)": [r for r in evaluation if r["policy"] == "model"],
+        "learned policy, unguarded (thresholds)": [
+            r for r in evaluation if r["policy_name"] == "model"
+        ],
         f"learned policy, guarded (thresholds, age bound x{multiplier})": [
             r
             for r in evaluation
-            if r["policy"] == "guarded_model" and r["age_bound_multiplier"] == multiplier
+            if r["policy_name"] == "guarded_model" and r["age_bound_multiplier"] == multiplier
         ],
     }
     figure = go.Figure()
@@ -201,14 +203,14 @@ def _tradeoff(evaluation: Rows, headline: Rows) -> go.Figure:
             )
         )
     for r in evaluation:
-        if r["policy"] not in ("model", "guarded_model"):
+        if r["policy_name"] not in ("model", "guarded_model"):
             figure.add_trace(
                 go.Scatter(
                     x=[r["pushes_lost_share"]],
                     y=[r["waste_avoided_share"]],
                     mode="markers",
                     marker={"size": 12, "symbol": "diamond"},
-                    name=r["policy"],
+                    name=r["policy_name"],
                 )
             )
     _layout(figure, "share of pushes lost", "share of prunable wasted cost avoided")
@@ -382,7 +384,7 @@ CHARTS: list[tuple[str, str, str, Callable[[Marts], go.Figure], str]] = [
                 {
                     "metric": "c",
                     "bucket": r["profile_value"],
-                    "value": r["cost_share"] or 0.0,
+                    "metric_value": r["cost_share"] or 0.0,
                     "observation_count": r["run_count"],
                 }
                 for r in _category_profile(marts)
@@ -423,7 +425,7 @@ CHARTS: list[tuple[str, str, str, Callable[[Marts], go.Figure], str]] = [
         "Pruning",
         "Pruning trade-off (evaluation period)",
         lambda marts: _tradeoff(
-            marts.rows("rpt_pruning_tradeoff", "period = 'evaluation'", "policy, threshold"),
+            marts.rows("rpt_pruning_tradeoff", "period = 'evaluation'", "policy_name, threshold"),
             marts.rows("rpt_pruning_headline"),
         ),
         "Each point of a line is one threshold of the learned policy; diamonds are baselines.",

@@ -178,7 +178,10 @@ def _check_quantiles(
     for q in QUANTILES:
         row = got[(metric, f"p{round(q * 100):02d}")]
         assert row["quantile"] == pytest.approx(q)
-        assert row["value"] == pytest.approx(linear_quantile(values, q), abs=1e-3), (metric, q)
+        assert row["metric_value"] == pytest.approx(linear_quantile(values, q), abs=1e-3), (
+            metric,
+            q,
+        )
         assert row["observation_count"] == len(values), metric
         assert row["mean_value"] == pytest.approx(sum(values) / len(values), abs=1e-3), metric
 
@@ -213,10 +216,10 @@ def test_graphlet_profile(warehouse: duckdb.DuckDBPyConnection, truth: dict[str,
         row = got[("outcome", outcome)]
         assert row["distribution_kind"] == "share"
         assert row["observation_count"] == count
-        assert row["value"] == pytest.approx(count / n)
+        assert row["metric_value"] == pytest.approx(count / n)
     warm = sum(1 for g in graphlets if g["is_warm_started"])
-    assert got[("warm_start", "warm_started")]["value"] == pytest.approx(warm / n)
-    assert got[("warm_start", "cold_started")]["value"] == pytest.approx((n - warm) / n)
+    assert got[("warm_start", "warm_started")]["metric_value"] == pytest.approx(warm / n)
+    assert got[("warm_start", "cold_started")]["metric_value"] == pytest.approx((n - warm) / n)
     mix: dict[str, int] = defaultdict(int)
     for g in graphlets:
         for category, count in g["member_counts"]["by_category"].items():
@@ -224,14 +227,16 @@ def test_graphlet_profile(warehouse: duckdb.DuckDBPyConnection, truth: dict[str,
     total = sum(mix.values())
     for category, count in mix.items():
         assert got[("category_mix", category)]["observation_count"] == count
-        assert got[("category_mix", category)]["value"] == pytest.approx(count / total)
+        assert got[("category_mix", category)]["metric_value"] == pytest.approx(count / total)
     members = {e["id"]: e for e in truth["executions"] if e["graphlets"]}
     member_cost = sum(e["cost"] for e in members.values())
     by_category: dict[str, float] = defaultdict(float)
     for e in members.values():
         by_category[e["category"]] += e["cost"]
     for category, cost in by_category.items():
-        assert got[("category_cost_share", category)]["value"] == pytest.approx(cost / member_cost)
+        assert got[("category_cost_share", category)]["metric_value"] == pytest.approx(
+            cost / member_cost
+        )
 
 
 def test_fleet_distributions(warehouse: duckdb.DuckDBPyConnection, truth: dict[str, Any]) -> None:

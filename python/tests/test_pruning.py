@@ -15,7 +15,7 @@ from graphlets.ingest import ingest_sqlite
 from graphlets.paths import DataDir
 
 TRADEOFF_COLUMNS = [
-    "policy",
+    "policy_name",
     "threshold",
     "age_bound_multiplier",
     "pipeline_loss_cap",
@@ -138,7 +138,8 @@ def test_prunable_cost_is_exclusive_after_decision_work(warehouse):
 
 def test_fixture_backtest_has_every_policy(warehouse):
     policies = warehouse.execute(
-        "select policy, period, count(*) from marts.rpt_pruning_tradeoff group by all order by all"
+        "select policy_name, period, count(*) from marts.rpt_pruning_tradeoff "
+        "group by all order by all"
     ).fetchall()
     assert ("previous_not_pushed", "training", 1) in policies
     assert ("oracle", "training", 1) in policies
@@ -192,7 +193,7 @@ def test_tradeoff_table_is_sane(small_fleet):
             small_fleet,
             f"""
             select * from marts.rpt_pruning_tradeoff
-            where policy = 'model' and period = '{period}' order by threshold""",
+            where policy_name = 'model' and period = '{period}' order by threshold""",
         )
         assert len(model) == 51
         assert model[0]["threshold"] == 0 and model[0]["pruned_graphlet_count"] == 0
@@ -210,12 +211,12 @@ def test_tradeoff_table_is_sane(small_fleet):
         assert pruned == sorted(pruned) and lost == sorted(lost)
         assert all(b >= a - 1e-6 for a, b in zip(avoided, avoided[1:], strict=False))
         baselines = {
-            r["policy"]: r
+            r["policy_name"]: r
             for r in _rows(
                 small_fleet,
                 f"""
             select * from marts.rpt_pruning_tradeoff
-            where policy not in ('model', 'guarded_model') and period = '{period}'""",
+            where policy_name not in ('model', 'guarded_model') and period = '{period}'""",
             )
         }
         assert set(baselines) == {"never_prune", "previous_not_pushed", "oracle"}
@@ -282,7 +283,7 @@ def test_small_fleet_pipeline_impact_adds_up_to_the_headline(small_fleet):
 @pytest.mark.slow
 def test_small_fleet_causes_show_the_simulated_signals(small_fleet):
     rows = {
-        r["signal"]: r
+        r["cause_signal"]: r
         for r in _rows(
             small_fleet,
             """

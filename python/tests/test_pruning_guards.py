@@ -158,7 +158,9 @@ def _replay_in_python(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     pipeline, each reading only what is known at its decided_at: its own prediction,
     its pipeline's bound and the pushes of earlier kept graphlets that landed before."""
     (config,) = _rows(
-        con, "select * from intermediate.int_pruning_chosen_policies where policy = 'guarded_model'"
+        con,
+        "select * from intermediate.int_pruning_chosen_policies "
+        "where policy_name = 'guarded_model'",
     )
     bounds = dict(
         con.execute(

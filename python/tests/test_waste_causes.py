@@ -8,7 +8,7 @@ import pytest
 
 def _row(warehouse, signal: str, value: str) -> dict:
     cursor = warehouse.execute(
-        "select * from marts.rpt_waste_causes where signal = ? and signal_value = ?",
+        "select * from marts.rpt_waste_causes where cause_signal = ? and signal_value = ?",
         [signal, value],
     )
     names = [d[0] for d in cursor.description]
@@ -39,7 +39,7 @@ def test_no_new_data_shares_match_the_truth(warehouse, truth):
 def test_pending_graphlets_are_left_out(warehouse, truth):
     counts = warehouse.execute(
         "select distinct pushed_graphlet_count + not_pushed_graphlet_count "
-        "from marts.rpt_waste_causes where signal in ('no_new_data', 'time_since_last_push')"
+        "from marts.rpt_waste_causes where cause_signal in ('no_new_data', 'time_since_last_push')"
     ).fetchall()
     assert counts == [(len(_decided(truth)),)]  # 10 of the 11: 116 is pending
 
@@ -69,7 +69,7 @@ def test_time_since_last_push_buckets(warehouse, truth):
     rows = dict(
         warehouse.execute(
             "select signal_value, not_pushed_with_signal_count + pushed_with_signal_count "
-            "from marts.rpt_waste_causes where signal = 'time_since_last_push'"
+            "from marts.rpt_waste_causes where cause_signal = 'time_since_last_push'"
         ).fetchall()
     )
     # 7 and 19 have no earlier push; 30 decided 164 h after 7's push; the rest 7-30 days.

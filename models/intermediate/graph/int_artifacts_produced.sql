@@ -52,7 +52,7 @@ final as (
         candidate_producers.category as producer_category,
         coalesce(candidate_producers.category = 'training', false) as is_trainer_output,
         coalesce(reemission_counts.output_execution_count, 0)
-            - (candidate_producers.execution_id is not null)::int as reemitter_count
+        - (candidate_producers.execution_id is not null)::int as reemitter_count
     from artifacts
     inner join artifact_types on artifacts.artifact_type_id = artifact_types.type_id
     left join candidate_producers

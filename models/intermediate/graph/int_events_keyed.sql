@@ -21,9 +21,12 @@ final as (
         events.event_type,
         events.event_direction,
         coalesce(paths.event_keys, {{ graphlets.empty_array() }}) as event_keys,
-        events.event_direction = 'input'
-            and {{ graphlets.array_within('coalesce(paths.event_keys, ' ~ graphlets.empty_array() ~ ')', boundary_keys) }}
-            as is_boundary_input,
+        (
+            events.event_direction = 'input'
+            and {{ graphlets.array_within(
+                'coalesce(paths.event_keys, ' ~ graphlets.empty_array() ~ ')', boundary_keys
+            ) }}
+        ) as is_boundary_input,
         events.occurred_at_ms
     from events
     left join paths on events.event_id = paths.event_id

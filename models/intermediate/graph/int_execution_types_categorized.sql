@@ -17,7 +17,7 @@ matched as (
             partition by types.type_id
             -- An exact pattern beats a wildcard; then the longer (more specific) one.
             order by
-                (categories.class_name_pattern like '%!%%' escape '!') ,
+                (categories.class_name_pattern like '%!%%' escape '!'),
                 length(categories.class_name_pattern) desc
         ) as preference
     from types

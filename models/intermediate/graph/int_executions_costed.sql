@@ -17,25 +17,37 @@ properties as (
     select * from {{ ref('stg_mlmd__execution_properties') }}
     where value_type in ('int', 'double')
         and property_name in (
-            {%- for name in cost_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+            {{- graphlets.string_literals(cost_properties) -}}
         )
 ),
 
-{#- The store's last activity, over every valid row before any `as_of` cut: RUNNING
-    work runs up to `as_of`, but never past the last time the store knows. -#}
-store_clock as (
+{#- The store's last activity, over every valid row before any `as_of` cut. -#}
+find_store_activity as (
     select
-        {%- if var('as_of', none) not in (none, '') %} least({{ graphlets.as_of_ms() }},{% endif %}
         greatest(
-            (select max(updated_at_ms) from {{ ref('base_mlmd__executions') }}
-                where quarantine_reason is null),
-            (select max(updated_at_ms) from {{ ref('base_mlmd__artifacts') }}
-                where quarantine_reason is null),
-            (select max(occurred_at_ms) from {{ ref('base_mlmd__events') }}
-                where quarantine_reason is null),
-            (select max(updated_at_ms) from {{ ref('base_mlmd__contexts') }}
-                where quarantine_reason is null)
-        ){%- if var('as_of', none) not in (none, '') %}){% endif %} as latest_ms
+            (
+                select max(updated_at_ms) from {{ ref('base_mlmd__executions') }}
+                where quarantine_reason is null
+            ),
+            (
+                select max(updated_at_ms) from {{ ref('base_mlmd__artifacts') }}
+                where quarantine_reason is null
+            ),
+            (
+                select max(occurred_at_ms) from {{ ref('base_mlmd__events') }}
+                where quarantine_reason is null
+            ),
+            (
+                select max(updated_at_ms) from {{ ref('base_mlmd__contexts') }}
+                where quarantine_reason is null
+            )
+        ) as last_activity_ms
+),
+
+{#- RUNNING work runs up to `as_of`, but never past the last time the store knows. -#}
+store_clock as (
+    select {{ graphlets.clamp_to_as_of('last_activity_ms') }} as latest_ms
+    from find_store_activity
 ),
 
 first_cost_property as (
@@ -47,16 +59,16 @@ first_cost_property as (
             partition by execution_id
             order by
                 case property_name
-                {%- for name in cost_properties %}
+                    {%- for name in cost_properties %}
                     when '{{ name }}' then {{ loop.index }}
-                {%- endfor %}
+                    {%- endfor %}
                 end,
                 is_custom_property
         ) as preference
     from properties
 ),
 
-ended as (
+executions_timed as (
     select
         executions.execution_id,
         executions.state,
@@ -74,26 +86,26 @@ ended as (
 
 final as (
     select
-        ended.execution_id,
-        ended.started_at_ms,
-        ended.ended_at_ms,
+        executions_timed.execution_id,
+        executions_timed.started_at_ms,
+        executions_timed.ended_at_ms,
         case
-            when ended.state = 'CACHED' then 0e0
-            when ended.category = 'bookkeeping' then 0e0
+            when executions_timed.state = 'CACHED' then 0e0
+            when executions_timed.category = 'bookkeeping' then 0e0
             when first_cost_property.execution_id is not null
                 then first_cost_property.number_value
-            else greatest(ended.ended_at_ms - ended.started_at_ms, 0) / 1000e0
+            else greatest(executions_timed.ended_at_ms - executions_timed.started_at_ms, 0) / 1000e0
         end as cost,
         case
-            when ended.state = 'CACHED' then 'zero:cached'
-            when ended.category = 'bookkeeping' then 'zero:bookkeeping'
+            when executions_timed.state = 'CACHED' then 'zero:cached'
+            when executions_timed.category = 'bookkeeping' then 'zero:bookkeeping'
             when first_cost_property.execution_id is not null
                 then 'property:' || first_cost_property.property_name
             else 'duration'
         end as cost_source
-    from ended
+    from executions_timed
     left join first_cost_property
-        on ended.execution_id = first_cost_property.execution_id
+        on executions_timed.execution_id = first_cost_property.execution_id
         and first_cost_property.preference = 1
 )
 

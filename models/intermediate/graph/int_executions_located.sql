@@ -102,12 +102,12 @@ final as (
         pivoted.node_context_id,
         node.context_name as node_name,
         pivoted.cache_context_id,
-        cache.context_name as cache_key
+        cache_contexts.context_name as cache_key
     from pivoted
     left join contexts as pipeline on pivoted.pipeline_context_id = pipeline.context_id
     left join contexts as run on pivoted.run_context_id = run.context_id
     left join contexts as node on pivoted.node_context_id = node.context_id
-    left join contexts as cache on pivoted.cache_context_id = cache.context_id
+    left join contexts as cache_contexts on pivoted.cache_context_id = cache_contexts.context_id
     left join properties as pipeline_property
         on pivoted.execution_id = pipeline_property.execution_id
         and pipeline_property.property_name = 'pipeline_name'

@@ -103,7 +103,8 @@ later_trainers_covering as (
 side_executions as (
     select graphlet_id, execution_id from joined_within_runs
     union all
-    select graphlet_id, execution_id from later_trainers_covering where trainer_order = 1
+    select graphlet_id, execution_id from later_trainers_covering
+    where trainer_order = 1
 ),
 
 side_nodes as (

@@ -65,8 +65,8 @@ list_finish_events as (
     from deciding
     inner join finished as known
         on deciding.pipeline_name = known.pipeline_name
-        and known.finished_at_ms < deciding.decision_at_ms
-        and known.graphlet_id <> deciding.graphlet_id
+        and deciding.decision_at_ms > known.finished_at_ms
+        and deciding.graphlet_id <> known.graphlet_id
     where deciding.own_stream_graphlet_id is not null
 ),
 
@@ -155,7 +155,7 @@ summarise_known as (
         least(count_known.known_graphlet_count, 5) as recent_graphlet_count,
         accumulate_finishes.recent_push_count,
         count_known.known_graphlet_count
-            - coalesce(accumulate_finishes.finished_through_last_push, 0) as not_pushed_streak,
+        - coalesce(accumulate_finishes.finished_through_last_push, 0) as not_pushed_streak,
         accumulate_finishes.last_known_graphlet_id,
         accumulate_finishes.last_known_is_pushed,
         accumulate_finishes.last_known_is_training_failed,
@@ -165,7 +165,7 @@ summarise_known as (
     inner join accumulate_finishes
         on count_known.pipeline_name = accumulate_finishes.pipeline_name
         and count_known.own_stream_graphlet_id
-            is not distinct from accumulate_finishes.own_stream_graphlet_id
+        is not distinct from accumulate_finishes.own_stream_graphlet_id
         and count_known.known_graphlet_count = accumulate_finishes.known_position
     where count_known.is_finish = 0
 ),
@@ -214,8 +214,8 @@ list_spans_of_any_known as (
     inner join rank_span_readers as first_readers
         on spans_to_check.pipeline_span = first_readers.pipeline_span
         and first_readers.reader_rank <= 2
-        and first_readers.graphlet_id <> spans_to_check.graphlet_id
-        and first_readers.finished_at_ms < spans_to_check.decision_at_ms
+        and spans_to_check.graphlet_id <> first_readers.graphlet_id
+        and spans_to_check.decision_at_ms > first_readers.finished_at_ms
 ),
 
 count_spans_seen as (

@@ -54,7 +54,7 @@ list_trainer_configuration as (
                 "trainer_properties.property_name || '=' || coalesce(trainer_properties.display_value, '')"
             ) }},
             ''
-        ) as configuration
+        ) as trainer_configuration
     from trainers
     left join trainer_properties
         on trainers.execution_id = trainer_properties.execution_id
@@ -68,8 +68,8 @@ find_last_push as (
     from pushes as current_graphlet
     inner join pushes as earlier
         on current_graphlet.pipeline_name = earlier.pipeline_name
-        and earlier.pushed_at_ms < current_graphlet.decision_at_ms
-        and earlier.graphlet_id <> current_graphlet.graphlet_id
+        and current_graphlet.decision_at_ms > earlier.pushed_at_ms
+        and current_graphlet.graphlet_id <> earlier.graphlet_id
     group by current_graphlet.graphlet_id
 ),
 
@@ -86,7 +86,8 @@ compare_with_previous as (
         end as is_structure_changed,
         case
             when trainers.previous_graphlet_id is not null
-                then own_configuration.configuration <> previous_configuration.configuration
+                then own_configuration.trainer_configuration
+                    <> previous_configuration.trainer_configuration
         end as is_code_changed,
         spans.new_span_count = 0 as is_no_new_data,
         (pushes.decision_at_ms - find_last_push.last_pushed_at_ms) / 3600000e0

@@ -20,16 +20,17 @@ tradeoff as (
 
 rank_guarded as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
         row_number() over (
-            order by round(coalesce(waste_avoided_share, 0), 9) desc, threshold,
-                age_bound_multiplier
+            order by
+                round(coalesce(waste_avoided_share, 0), 9) desc, threshold,
+                age_bound_multiplier asc
         ) as preference
     from tradeoff
-    where policy = 'guarded_model'
+    where policy_name = 'guarded_model'
         and coalesce(pushes_lost_share, 0) <= {{ var('max_push_loss') }}
         and coalesce(mean_deployed_model_age_increase, 0) <= {{ var('max_age_increase') }}
         and starved_pipeline_count = 0
@@ -37,22 +38,22 @@ rank_guarded as (
 
 rank_unguarded as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
         row_number() over (order by threshold desc) as preference
     from tradeoff
-    where policy = 'model'
+    where policy_name = 'model'
         and coalesce(pushes_lost_share, 0) <= {{ var('max_push_loss') }}
 ),
 
 final as (
-    select policy, threshold, age_bound_multiplier, pipeline_loss_cap
+    select policy_name, threshold, age_bound_multiplier, pipeline_loss_cap
     from rank_guarded
     where preference = 1
     union all
-    select policy, threshold, age_bound_multiplier, pipeline_loss_cap
+    select policy_name, threshold, age_bound_multiplier, pipeline_loss_cap
     from rank_unguarded
     where preference = 1
 )

@@ -33,17 +33,19 @@ bounds as (
     select * from {{ ref('int_pruning_freshness_bounds') }}
 ),
 
+list_multipliers as (
+    {%- for multiplier in age_bound_multipliers %}
+    select {{ multiplier }} as age_bound_multiplier{{ ' union all' if not loop.last }}
+    {%- endfor %}
+),
+
 list_configurations as (
     select
         cast(steps.step as double) / {{ threshold_steps }} as threshold,
-        cast(multipliers.age_bound_multiplier as double) as age_bound_multiplier,
+        cast(list_multipliers.age_bound_multiplier as double) as age_bound_multiplier,
         cast({{ pipeline_loss_cap }} as double) as pipeline_loss_cap
     from ({{ graphlets.integer_steps(threshold_steps) }}) as steps
-    cross join (
-        {%- for multiplier in age_bound_multipliers %}
-        select {{ multiplier }} as age_bound_multiplier{{ ' union all' if not loop.last }}
-        {%- endfor %}
-    ) as multipliers
+    cross join list_multipliers
 ),
 
 order_graphlets as (
@@ -52,7 +54,7 @@ order_graphlets as (
         cast(row_number() over (
             partition by predictions.pipeline_name
             order by predictions.decided_at_ms, predictions.graphlet_id
-        ) as bigint) as position,
+        ) as bigint) as replay_position,
         predictions.graphlet_id,
         predictions.period,
         predictions.decided_at_ms,
@@ -71,7 +73,7 @@ replay as (
         list_configurations.age_bound_multiplier,
         list_configurations.pipeline_loss_cap,
         pipelines.pipeline_name,
-        cast(0 as bigint) as position,
+        cast(0 as bigint) as replay_position,
         cast(null as bigint) as graphlet_id,
         cast(null as string) as period,
         cast(null as bigint) as decided_at_ms,
@@ -90,7 +92,7 @@ replay as (
         decided.age_bound_multiplier,
         decided.pipeline_loss_cap,
         decided.pipeline_name,
-        decided.position,
+        decided.replay_position,
         decided.graphlet_id,
         decided.period,
         decided.decided_at_ms,
@@ -103,8 +105,11 @@ replay as (
         ) }} as pending_push_ms,
         decided.expected_push_sum,
         decided.expected_lost_before
-            + case when decided.decision_reason = 'pruned_below_threshold'
-                then decided.predicted_push_probability else 0 end as expected_lost_sum,
+        + case
+            when decided.decision_reason = 'pruned_below_threshold'
+                then decided.predicted_push_probability
+            else 0
+        end as expected_lost_sum,
         decided.decision_reason
     from (
         select
@@ -114,7 +119,7 @@ replay as (
                     then 'kept_above_threshold'
                 when observed.deployed_push_ms is null
                     or (observed.decided_at_ms - observed.deployed_push_ms) / 3600000e0
-                        > observed.age_bound_multiplier * observed.age_bound_hours
+                    > observed.age_bound_multiplier * observed.age_bound_hours
                     then 'kept_by_age_guard'
                 when observed.expected_lost_before + observed.predicted_push_probability
                     > observed.pipeline_loss_cap * observed.expected_push_sum + 1e-9
@@ -127,7 +132,7 @@ replay as (
                 previous.age_bound_multiplier,
                 previous.pipeline_loss_cap,
                 current_graphlet.pipeline_name,
-                current_graphlet.position,
+                current_graphlet.replay_position,
                 current_graphlet.graphlet_id,
                 current_graphlet.period,
                 current_graphlet.decided_at_ms,
@@ -143,15 +148,19 @@ replay as (
                 {{ graphlets.instants_from(
                     'previous.pending_push_ms', 'current_graphlet.decided_at_ms') }}
                     as pending_push_ms,
-                case when previous.period = current_graphlet.period
-                    then previous.expected_push_sum else 0 end
-                    + current_graphlet.predicted_push_probability as expected_push_sum,
-                case when previous.period = current_graphlet.period
-                    then previous.expected_lost_sum else 0 end as expected_lost_before
+                case
+                    when previous.period = current_graphlet.period then previous.expected_push_sum
+                    else 0
+                end
+                + current_graphlet.predicted_push_probability as expected_push_sum,
+                case
+                    when previous.period = current_graphlet.period then previous.expected_lost_sum
+                    else 0
+                end as expected_lost_before
             from replay as previous
             inner join order_graphlets as current_graphlet
                 on previous.pipeline_name = current_graphlet.pipeline_name
-                and current_graphlet.position = previous.position + 1
+                and current_graphlet.replay_position = previous.replay_position + 1
         ) as observed
     ) as decided
 ),
@@ -174,7 +183,7 @@ final as (
         decision_reason,
         decision_reason = 'pruned_below_threshold' as is_pruned
     from replay
-    where position > 0
+    where replay_position > 0
 )
 
 select * from final

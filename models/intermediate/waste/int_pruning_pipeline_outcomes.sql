@@ -24,7 +24,7 @@ cutoff as (
 ),
 
 list_configurations as (
-    select distinct policy, threshold, age_bound_multiplier, pipeline_loss_cap
+    select distinct policy_name, threshold, age_bound_multiplier, pipeline_loss_cap
     from decisions
 ),
 
@@ -70,7 +70,7 @@ keep_windows as (
 
 count_outcomes as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
@@ -85,14 +85,20 @@ count_outcomes as (
         count(*) filter (where is_pushed and is_pruned) as lost_push_count
     from decisions
     where outcome <> 'pending'
-    group by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
+    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
+),
+
+list_window_bounds as (
+    select pipeline_name, window_start_ms as point_ms from keep_windows
+    union all
+    select pipeline_name, window_end_ms as point_ms from keep_windows
 ),
 
 {#- Breakpoints of the deployed model: every push (kept or not) and the window bounds;
     between two breakpoints the deployed model is the last kept push so far. -#}
 list_timeline_points as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
@@ -103,37 +109,34 @@ list_timeline_points as (
     where is_pushed
     union all
     select
-        list_configurations.policy,
+        list_configurations.policy_name,
         list_configurations.threshold,
         list_configurations.age_bound_multiplier,
         list_configurations.pipeline_loss_cap,
-        keep_windows.pipeline_name,
-        bounds.point_ms,
+        list_window_bounds.pipeline_name,
+        list_window_bounds.point_ms,
         cast(null as bigint) as kept_push_ms
-    from keep_windows
+    from list_window_bounds
     cross join list_configurations
-    cross join lateral (
-        select keep_windows.window_start_ms as point_ms
-        union all
-        select keep_windows.window_end_ms as point_ms
-    ) as bounds
 ),
 
 track_deployed_model as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
         pipeline_name,
         point_ms,
         lead(point_ms) over (
-            partition by policy, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
+            partition by
+                policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
             order by point_ms, kept_push_ms nulls first
         ) as next_point_ms,
         {#- The window is spelled out twice: Spark takes no frame after a named window. -#}
         max(kept_push_ms) over (
-            partition by policy, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
+            partition by
+                policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
             order by point_ms, kept_push_ms nulls first
             rows between unbounded preceding and current row
         ) as deployed_push_ms
@@ -142,7 +145,7 @@ track_deployed_model as (
 
 cut_segments as (
     select
-        track_deployed_model.policy,
+        track_deployed_model.policy_name,
         track_deployed_model.threshold,
         track_deployed_model.age_bound_multiplier,
         track_deployed_model.pipeline_loss_cap,
@@ -161,21 +164,23 @@ cut_segments as (
 
 summarise_model_age as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
         period,
         pipeline_name,
         sum(
-            (power((segment_end_ms - deployed_push_ms) / 3600000e0, 2)
-                - power((segment_start_ms - deployed_push_ms) / 3600000e0, 2)) / 2
+            (
+                power((segment_end_ms - deployed_push_ms) / 3600000e0, 2)
+                - power((segment_start_ms - deployed_push_ms) / 3600000e0, 2)
+            ) / 2
         ) as model_age_hour_hours,
         sum((segment_end_ms - segment_start_ms) / 3600000e0) as observed_hours,
         max((segment_end_ms - deployed_push_ms) / 3600000e0) as max_deployed_model_age_hours
     from cut_segments
     where segment_end_ms > segment_start_ms
-    group by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
+    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
 ),
 
 list_pipeline_periods as (
@@ -186,7 +191,7 @@ list_pipeline_periods as (
 
 final as (
     select
-        list_configurations.policy,
+        list_configurations.policy_name,
         cast(list_configurations.threshold as double) as threshold,
         cast(list_configurations.age_bound_multiplier as double) as age_bound_multiplier,
         cast(list_configurations.pipeline_loss_cap as double) as pipeline_loss_cap,
@@ -200,12 +205,15 @@ final as (
         cast(coalesce(count_outcomes.avoided_wasted_cost, 0) as double) as avoided_wasted_cost,
         cast(coalesce(count_outcomes.push_count, 0) as bigint) as push_count,
         cast(coalesce(count_outcomes.lost_push_count, 0) as bigint) as lost_push_count,
-        cast(coalesce((keep_windows.window_end_ms - keep_windows.window_start_ms) / 3600000e0, 0)
-            as double) as active_hours,
+        cast(
+            coalesce((keep_windows.window_end_ms - keep_windows.window_start_ms) / 3600000e0, 0)
+            as double
+        ) as active_hours,
         cast(coalesce(summarise_model_age.model_age_hour_hours, 0) as double)
             as model_age_hour_hours,
         cast(coalesce(summarise_model_age.observed_hours, 0) as double) as observed_hours,
-        cast(summarise_model_age.model_age_hour_hours
+        cast(
+            summarise_model_age.model_age_hour_hours
             / nullif(summarise_model_age.observed_hours, 0) as double)
             as mean_deployed_model_age_hours,
         cast(summarise_model_age.max_deployed_model_age_hours as double)

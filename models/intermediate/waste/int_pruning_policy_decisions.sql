@@ -25,13 +25,15 @@ list_thresholds as (
 
 decide_unguarded as (
     select
-        'model' as policy,
+        'model' as policy_name,
         list_thresholds.threshold,
         cast(null as double) as age_bound_multiplier,
         cast(null as double) as pipeline_loss_cap,
         predictions.graphlet_id,
-        case when predictions.predicted_push_probability < list_thresholds.threshold
-            then 'pruned_below_threshold' else 'kept_above_threshold'
+        case
+            when predictions.predicted_push_probability < list_thresholds.threshold
+                then 'pruned_below_threshold'
+            else 'kept_above_threshold'
         end as decision_reason
     from predictions
     cross join list_thresholds
@@ -39,7 +41,7 @@ decide_unguarded as (
 
 decide_guarded as (
     select
-        'guarded_model' as policy,
+        'guarded_model' as policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
@@ -48,30 +50,31 @@ decide_guarded as (
     from guarded
 ),
 
+list_baseline_policies as (
+    select 'never_prune' as policy_name
+    union all
+    select 'previous_not_pushed' as policy_name
+    union all
+    select 'oracle' as policy_name
+),
+
 decide_baselines as (
     select
-        policies.policy,
+        list_baseline_policies.policy_name,
         cast(null as double) as threshold,
         cast(null as double) as age_bound_multiplier,
         cast(null as double) as pipeline_loss_cap,
         predictions.graphlet_id,
-        case policies.policy
-            when 'never_prune' then 'kept_by_policy'
-            when 'previous_not_pushed' then
-                case when coalesce(not predictions.previous_is_pushed, false)
-                    then 'pruned_by_policy' else 'kept_by_policy' end
-            when 'oracle' then
-                case when not predictions.is_pushed
-                    then 'pruned_by_policy' else 'kept_by_policy' end
+        case
+            when list_baseline_policies.policy_name = 'previous_not_pushed'
+                and coalesce(not predictions.previous_is_pushed, false)
+                then 'pruned_by_policy'
+            when list_baseline_policies.policy_name = 'oracle' and not predictions.is_pushed
+                then 'pruned_by_policy'
+            else 'kept_by_policy'
         end as decision_reason
     from predictions
-    cross join (
-        select 'never_prune' as policy
-        union all
-        select 'previous_not_pushed' as policy
-        union all
-        select 'oracle' as policy
-    ) as policies
+    cross join list_baseline_policies
 ),
 
 combine_decisions as (
@@ -84,7 +87,7 @@ combine_decisions as (
 
 final as (
     select
-        combine_decisions.policy,
+        combine_decisions.policy_name,
         combine_decisions.threshold,
         combine_decisions.age_bound_multiplier,
         combine_decisions.pipeline_loss_cap,

@@ -82,12 +82,12 @@ recorded as (
         graphlets.trained_at_ms,
         max(graphlet_properties.display_value) filter (
             where graphlet_properties.property_name in (
-                {%- for name in model_type_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+                {{- graphlets.string_literals(model_type_properties) -}}
             )
         ) as model_type,
         max(graphlet_properties.number_value) filter (
             where graphlet_properties.property_name in (
-                {%- for name in feature_count_properties %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+                {{- graphlets.string_literals(feature_count_properties) -}}
             )
         ) as feature_count
     from graphlets
@@ -145,7 +145,7 @@ final as (
         coalesce(training.pending_graphlet_count, 0) as pending_graphlet_count,
         coalesce(training.failed_training_count, 0) as failed_training_count,
         cast(training.push_count as double)
-            / nullif(training.graphlet_count - training.pending_graphlet_count, 0) as push_rate,
+        / nullif(training.graphlet_count - training.pending_graphlet_count, 0) as push_rate,
         waste_by_pipeline.total_cost,
         waste_by_pipeline.wasted_cost,
         waste_by_pipeline.waste_share,

@@ -23,7 +23,13 @@ labelled as (
         waste_status
     from ledger
     union all
-    select 'execution_type', execution_type, category, state, cost, waste_status
+    select
+        'execution_type' as profile_level,
+        execution_type as profile_value,
+        category,
+        state,
+        cost,
+        waste_status
     from ledger
 ),
 
@@ -57,7 +63,7 @@ final as (
         grouped.canceled_count,
         cast(grouped.cached_count as double) / grouped.run_count as cache_hit_rate,
         cast(grouped.failed_count as double)
-            / nullif(grouped.run_count - grouped.cached_count, 0) as failure_rate,
+        / nullif(grouped.run_count - grouped.cached_count, 0) as failure_rate,
         grouped.total_cost,
         grouped.median_run_cost,
         grouped.total_cost / nullif(fleet.fleet_cost, 0) as cost_share,

@@ -12,23 +12,52 @@ cadence as (
 ),
 
 metric_values as (
-    select 'lifespan_days' as metric, cast(lifespan_days as double) as value from pipelines
+    select
+        'lifespan_days' as metric,
+        cast(lifespan_days as double) as metric_value
+    from pipelines
     union all
-    select 'active_days', cast(active_days as double) from pipelines
+    select
+        'active_days' as metric,
+        cast(active_days as double) as metric_value
+    from pipelines
     union all
-    select 'models_trained', cast(models_trained as double) from pipelines
+    select
+        'models_trained' as metric,
+        cast(models_trained as double) as metric_value
+    from pipelines
     union all
-    select 'graphlet_count', cast(graphlet_count as double) from pipelines
+    select
+        'graphlet_count' as metric,
+        cast(graphlet_count as double) as metric_value
+    from pipelines
     union all
-    select 'trainings_per_week', cast(trainings_per_week as double) from pipelines
+    select
+        'trainings_per_week' as metric,
+        cast(trainings_per_week as double) as metric_value
+    from pipelines
     union all
-    select 'push_count', cast(push_count as double) from pipelines
+    select
+        'push_count' as metric,
+        cast(push_count as double) as metric_value
+    from pipelines
     union all
-    select 'push_rate', cast(push_rate as double) from pipelines
+    select
+        'push_rate' as metric,
+        cast(push_rate as double) as metric_value
+    from pipelines
     union all
-    select 'training_gap_hours', gap_hours from cadence where cadence_kind = 'training'
+    select
+        'training_gap_hours' as metric,
+        gap_hours as metric_value
+    from cadence
+    where cadence_kind = 'training'
     union all
-    select 'push_gap_hours', gap_hours from cadence where cadence_kind = 'push'
+    select
+        'push_gap_hours' as metric,
+        gap_hours as metric_value
+    from cadence
+    where cadence_kind = 'push'
 ),
 
 quantiles as (
@@ -43,7 +72,7 @@ final as (
         end as observation_unit,
         bucket,
         cast(quantile as double) as quantile,
-        cast(value as double) as value,
+        cast(metric_value as double) as metric_value,
         observation_count,
         cast(mean_value as double) as mean_value
     from quantiles

@@ -70,7 +70,7 @@ final as (
         {{ graphlets.ms_to_timestamp('pipeline_rollup.last_activity_at_ms') }}
             as last_activity_at,
         (pipeline_rollup.last_activity_at_ms - pipeline_rollup.first_activity_at_ms)
-            / 86400000e0 as window_days,
+        / 86400000e0 as window_days,
         pipeline_rollup.pipeline_count,
         coalesce(pipeline_rollup.run_count, 0) as run_count,
         cost_rollup.execution_count,
@@ -79,16 +79,18 @@ final as (
         graphlet_rollup.pushed_graphlet_count,
         graphlet_rollup.pending_graphlet_count,
         graphlet_rollup.failed_training_count,
-        cast(graphlet_rollup.graphlet_count - graphlet_rollup.pending_graphlet_count
-            - graphlet_rollup.pushed_graphlet_count as double)
-            / nullif(graphlet_rollup.graphlet_count - graphlet_rollup.pending_graphlet_count, 0)
+        cast(
+            graphlet_rollup.graphlet_count - graphlet_rollup.pending_graphlet_count
+            - graphlet_rollup.pushed_graphlet_count as double
+        )
+        / nullif(graphlet_rollup.graphlet_count - graphlet_rollup.pending_graphlet_count, 0)
             as no_push_share,
         cast(graphlet_rollup.warm_started_graphlet_count as double)
-            / nullif(graphlet_rollup.graphlet_count, 0) as warm_start_share,
+        / nullif(graphlet_rollup.graphlet_count, 0) as warm_start_share,
         graphlet_rollup.truncated_graphlet_count,
         cost_rollup.orphan_execution_count,
         cast(cost_rollup.cached_execution_count as double)
-            / nullif(cost_rollup.execution_count, 0) as cache_hit_rate,
+        / nullif(cost_rollup.execution_count, 0) as cache_hit_rate,
         pipeline_rollup.median_lifespan_days,
         pipeline_rollup.median_trainings_per_week,
         cost_rollup.total_cost,
@@ -96,7 +98,7 @@ final as (
         cost_rollup.pending_cost,
         cost_rollup.wasted_cost,
         cost_rollup.wasted_cost
-            / nullif(cost_rollup.total_cost - cost_rollup.pending_cost, 0) as waste_share,
+        / nullif(cost_rollup.total_cost - cost_rollup.pending_cost, 0) as waste_share,
         quarantine_rollup.quarantined_row_count
     from pipeline_rollup
     cross join graphlet_rollup

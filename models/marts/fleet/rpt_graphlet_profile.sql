@@ -27,26 +27,49 @@ pushes as (
 
 {#- One row per (metric, observation). -#}
 metric_values as (
-    select 'node_count' as metric, cast(execution_count + artifact_count as double) as value
+    select
+        'node_count' as metric,
+        cast(execution_count + artifact_count as double) as metric_value
     from graphlets
     union all
-    select 'execution_count', cast(execution_count as double) from graphlets
-    union all
-    select 'artifact_count', cast(artifact_count as double) from graphlets
-    union all
-    select 'depth', cast(depth as double) from graphlets
-    union all
-    select 'span_count', cast(span_count as double) from graphlets
-    union all
-    select 'new_span_count', cast(new_span_count as double) from graphlets
-    union all
-    select 'span_overlap', cast(span_overlap as double) from graphlets
-    union all
-    select 'cost', cast(cost as double) from graphlets
+    select
+        'execution_count' as metric,
+        cast(execution_count as double) as metric_value
+    from graphlets
     union all
     select
-        'hours_decision_to_push',
-        (pushes.pushed_at_ms - graphlets.decided_at_ms) / 3600000e0
+        'artifact_count' as metric,
+        cast(artifact_count as double) as metric_value
+    from graphlets
+    union all
+    select
+        'depth' as metric,
+        cast(depth as double) as metric_value
+    from graphlets
+    union all
+    select
+        'span_count' as metric,
+        cast(span_count as double) as metric_value
+    from graphlets
+    union all
+    select
+        'new_span_count' as metric,
+        cast(new_span_count as double) as metric_value
+    from graphlets
+    union all
+    select
+        'span_overlap' as metric,
+        cast(span_overlap as double) as metric_value
+    from graphlets
+    union all
+    select
+        'cost' as metric,
+        cast(cost as double) as metric_value
+    from graphlets
+    union all
+    select
+        'hours_decision_to_push' as metric,
+        (pushes.pushed_at_ms - graphlets.decided_at_ms) / 3600000e0 as metric_value
     from graphlets
     inner join pushes on graphlets.graphlet_id = pushes.graphlet_id
 ),
@@ -64,7 +87,7 @@ outcome_shares as (
         'outcome' as metric,
         graphlets.outcome as bucket,
         count(*) as observation_count,
-        cast(count(*) as double) / min(graphlet_total.graphlet_count) as value
+        cast(count(*) as double) / min(graphlet_total.graphlet_count) as metric_value
     from graphlets
     cross join graphlet_total
     group by graphlets.outcome
@@ -76,7 +99,7 @@ warm_start_shares as (
         case when graphlets.is_warm_started then 'warm_started' else 'cold_started' end
             as bucket,
         count(*) as observation_count,
-        cast(count(*) as double) / min(graphlet_total.graphlet_count) as value
+        cast(count(*) as double) / min(graphlet_total.graphlet_count) as metric_value
     from graphlets
     cross join graphlet_total
     group by graphlets.is_warm_started
@@ -88,7 +111,7 @@ category_mix as (
         'category_mix' as metric,
         category as bucket,
         count(*) as observation_count,
-        cast(count(*) as double) / sum(count(*)) over () as value
+        cast(count(*) as double) / sum(count(*)) over () as metric_value
     from members
     where node_kind = 'execution'
     group by category
@@ -107,7 +130,7 @@ category_cost_shares as (
         'category_cost_share' as metric,
         category as bucket,
         count(*) as observation_count,
-        sum(cost) / nullif(sum(sum(cost)) over (), 0) as value
+        sum(cost) / nullif(sum(sum(cost)) over (), 0) as metric_value
     from graphlet_executions
     group by category
 ),
@@ -128,7 +151,7 @@ final as (
         'quantile' as distribution_kind,
         bucket,
         cast(quantile as double) as quantile,
-        cast(value as double) as value,
+        cast(metric_value as double) as metric_value,
         observation_count,
         cast(mean_value as double) as mean_value
     from quantiles
@@ -138,7 +161,7 @@ final as (
         'share' as distribution_kind,
         bucket,
         cast(null as double) as quantile,
-        cast(value as double) as value,
+        cast(metric_value as double) as metric_value,
         observation_count,
         cast(null as double) as mean_value
     from shares

@@ -27,9 +27,10 @@ final as (
         events.event_direction,
         events.event_keys,
         events.is_boundary_input,
-        events.event_direction = 'output'
+        (
+            events.event_direction = 'output'
             and artifacts.producer_execution_id is distinct from events.execution_id
-            as is_reemission
+        ) as is_reemission
     from events
     inner join artifacts on events.artifact_id = artifacts.artifact_id
 )

@@ -13,10 +13,14 @@ counts_{{ loop.index }} as (
     select
         '{{ entry.table }}' as source_table,
         (select count(*) from {{ source('mlmd', entry.table) }}) as raw_rows,
-        (select cast(coalesce({{ entry.get('staged_rows', 'count(*)') }}, 0) as bigint)
-            from {{ ref(entry.staged) }}) as staged_rows,
-        (select count(*) from {{ ref(entry.base) }}
-            where quarantine_reason is null and is_after_as_of) as after_as_of_rows
+        (
+            select cast(coalesce({{ entry.get('staged_rows', 'count(*)') }}, 0) as bigint)
+            from {{ ref(entry.staged) }}
+        ) as staged_rows,
+        (
+            select count(*) from {{ ref(entry.base) }}
+            where quarantine_reason is null and is_after_as_of
+        ) as after_as_of_rows
 ),
 {% endfor %}
 
@@ -35,7 +39,7 @@ final as (
         coalesce(quarantined.quarantined_rows, 0) as quarantined_rows,
         counted.after_as_of_rows,
         counted.raw_rows = counted.staged_rows + coalesce(quarantined.quarantined_rows, 0)
-            + counted.after_as_of_rows as is_reconciled
+        + counted.after_as_of_rows as is_reconciled
     from counted
     left join quarantined on counted.source_table = quarantined.source_table
 )

@@ -19,8 +19,9 @@ memberships as (
     select
         member_executions.execution_id,
         max(member_executions.graphlet_count) as graphlet_count,
-        {{ graphlets.ordered_list('member_executions.graphlet_id', 'member_executions.graphlet_id') }}
-            as graphlet_ids,
+        {{ graphlets.ordered_list(
+            'member_executions.graphlet_id', 'member_executions.graphlet_id'
+        ) }} as graphlet_ids,
         bool_or(outcomes.outcome = 'pushed') as is_in_pushed_graphlet,
         bool_or(outcomes.outcome = 'pending') as is_in_pending_graphlet
     from member_executions

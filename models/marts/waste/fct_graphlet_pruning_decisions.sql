@@ -13,7 +13,7 @@ replay as (
 
 chosen as (
     select * from {{ ref('int_pruning_chosen_policies') }}
-    where policy = 'guarded_model'
+    where policy_name = 'guarded_model'
 ),
 
 predictions as (

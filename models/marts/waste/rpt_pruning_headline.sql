@@ -36,22 +36,22 @@ find_chosen_rows as (
 
 find_guarded_training_row as (
     select * from find_chosen_rows
-    where policy = 'guarded_model' and period = 'training'
+    where policy_name = 'guarded_model' and period = 'training'
 ),
 
 find_guarded_row as (
     select * from find_chosen_rows
-    where policy = 'guarded_model' and period = 'evaluation'
+    where policy_name = 'guarded_model' and period = 'evaluation'
 ),
 
 find_unguarded_row as (
     select * from find_chosen_rows
-    where policy = 'model' and period = 'evaluation'
+    where policy_name = 'model' and period = 'evaluation'
 ),
 
 find_rule_row as (
     select * from tradeoff
-    where policy = 'previous_not_pushed' and period = 'evaluation'
+    where policy_name = 'previous_not_pushed' and period = 'evaluation'
 ),
 
 find_fleet_bound as (
@@ -75,7 +75,7 @@ judge_constraints as (
         coalesce(find_guarded_row.pushes_lost_share, 0) <= {{ var('max_push_loss') }}
             as is_push_loss_met,
         coalesce(find_guarded_row.mean_deployed_model_age_increase, 0)
-            <= {{ var('max_age_increase') }} as is_age_increase_met,
+        <= {{ var('max_age_increase') }} as is_age_increase_met,
         find_guarded_row.starved_pipeline_count = 0 as is_pipeline_loss_met
     from find_guarded_row
 ),
@@ -113,8 +113,8 @@ final as (
         judge_constraints.starved_pipeline_count,
         judge_constraints.is_pipeline_loss_met,
         judge_constraints.is_push_loss_met
-            and judge_constraints.is_age_increase_met
-            and judge_constraints.is_pipeline_loss_met as is_within_all_constraints,
+        and judge_constraints.is_age_increase_met
+        and judge_constraints.is_pipeline_loss_met as is_within_all_constraints,
         judge_constraints.pushes_per_pipeline_week,
         judge_constraints.pushes_per_pipeline_week_unpruned,
         judge_constraints.median_push_gap_hours,

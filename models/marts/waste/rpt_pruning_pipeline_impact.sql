@@ -28,15 +28,18 @@ select_policy_outcomes as (
 ),
 
 guarded as (
-    select * from select_policy_outcomes where policy = 'guarded_model'
+    select * from select_policy_outcomes
+    where policy_name = 'guarded_model'
 ),
 
 unguarded as (
-    select * from select_policy_outcomes where policy = 'model'
+    select * from select_policy_outcomes
+    where policy_name = 'model'
 ),
 
 unpruned as (
-    select * from outcomes where policy = 'never_prune'
+    select * from outcomes
+    where policy_name = 'never_prune'
 ),
 
 combine_policies as (
@@ -49,8 +52,9 @@ combine_policies as (
         unpruned.push_count as push_count_unpruned,
         unpruned.push_count - guarded.lost_push_count as push_count,
         guarded.lost_push_count,
-        case when unpruned.push_count > 0
-            then cast(guarded.lost_push_count as double) / unpruned.push_count
+        case
+            when unpruned.push_count > 0
+                then cast(guarded.lost_push_count as double) / unpruned.push_count
         end as pushes_lost_share,
         guarded.mean_deployed_model_age_hours,
         unpruned.mean_deployed_model_age_hours as mean_deployed_model_age_hours_unpruned,
@@ -58,12 +62,14 @@ combine_policies as (
         unpruned.max_deployed_model_age_hours as max_deployed_model_age_hours_unpruned,
         unpruned.prunable_wasted_cost,
         guarded.avoided_wasted_cost,
-        case when unpruned.prunable_wasted_cost > 0
-            then guarded.avoided_wasted_cost / unpruned.prunable_wasted_cost
+        case
+            when unpruned.prunable_wasted_cost > 0
+                then guarded.avoided_wasted_cost / unpruned.prunable_wasted_cost
         end as waste_avoided_share,
         unguarded.lost_push_count as unguarded_lost_push_count,
-        case when unpruned.push_count > 0
-            then cast(unguarded.lost_push_count as double) / unpruned.push_count
+        case
+            when unpruned.push_count > 0
+                then cast(unguarded.lost_push_count as double) / unpruned.push_count
         end as unguarded_pushes_lost_share,
         unguarded.mean_deployed_model_age_hours as unguarded_mean_deployed_model_age_hours,
         unguarded.max_deployed_model_age_hours as unguarded_max_deployed_model_age_hours,
@@ -78,12 +84,12 @@ final as (
     select
         *,
         push_count_unpruned >= 2
-            and coalesce(pushes_lost_share, 0) > {{ max_pipeline_push_loss }} as is_starved,
+        and coalesce(pushes_lost_share, 0) > {{ max_pipeline_push_loss }} as is_starved,
         cast(row_number() over (
             order by
                 coalesce(pushes_lost_share, 0) desc,
                 coalesce(mean_deployed_model_age_hours, 0)
-                    - coalesce(mean_deployed_model_age_hours_unpruned, 0) desc,
+                - coalesce(mean_deployed_model_age_hours_unpruned, 0) desc,
                 pipeline_name
         ) as bigint) as impact_rank
     from combine_policies

@@ -24,7 +24,7 @@ decisions as (
 
 sum_pipelines as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
@@ -41,10 +41,10 @@ sum_pipelines as (
             as max_pipeline_pushes_lost_share,
         count(*) filter (
             where push_count >= 2
-                and cast(lost_push_count as double) / push_count > {{ max_pipeline_push_loss }}
+            and cast(lost_push_count as double) / push_count > {{ max_pipeline_push_loss }}
         ) as starved_pipeline_count
     from outcomes
-    group by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period
+    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period
     having sum(graphlet_count) > 0
 ),
 
@@ -52,19 +52,21 @@ sum_pipelines as (
 count_pipeline_weeks as (
     select period, sum(active_hours) / (7 * 24e0) as pipeline_weeks
     from outcomes
-    where policy = 'never_prune'
+    where policy_name = 'never_prune'
     group by period
 ),
 
 measure_push_gaps as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
         period,
         (pushed_at_ms - lag(pushed_at_ms) over (
-            partition by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
+            partition by
+                policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period,
+                pipeline_name
             order by pushed_at_ms, graphlet_id
         )) / 3600000e0 as gap_hours
     from decisions
@@ -73,7 +75,7 @@ measure_push_gaps as (
 
 summarise_push_gaps as (
     select
-        policy,
+        policy_name,
         threshold,
         age_bound_multiplier,
         pipeline_loss_cap,
@@ -82,7 +84,7 @@ summarise_push_gaps as (
         {{ graphlets.percentile_cont('gap_hours', 0.9) }} as p90_push_gap_hours
     from measure_push_gaps
     where gap_hours is not null
-    group by policy, threshold, age_bound_multiplier, pipeline_loss_cap, period
+    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period
 ),
 
 combine_figures as (
@@ -100,7 +102,7 @@ combine_figures as (
 
 final as (
     select
-        figures.policy,
+        figures.policy_name,
         cast(figures.threshold as double) as threshold,
         cast(figures.age_bound_multiplier as double) as age_bound_multiplier,
         cast(figures.pipeline_loss_cap as double) as pipeline_loss_cap,
@@ -109,13 +111,15 @@ final as (
         cast(figures.pruned_graphlet_count as bigint) as pruned_graphlet_count,
         cast(figures.prunable_wasted_cost as double) as prunable_wasted_cost,
         cast(figures.avoided_wasted_cost as double) as avoided_wasted_cost,
-        case when figures.prunable_wasted_cost > 0
-            then figures.avoided_wasted_cost / figures.prunable_wasted_cost
+        case
+            when figures.prunable_wasted_cost > 0
+                then figures.avoided_wasted_cost / figures.prunable_wasted_cost
         end as waste_avoided_share,
         cast(figures.push_count as bigint) as push_count,
         cast(figures.lost_push_count as bigint) as lost_push_count,
-        case when figures.push_count > 0
-            then cast(figures.lost_push_count as double) / figures.push_count
+        case
+            when figures.push_count > 0
+                then cast(figures.lost_push_count as double) / figures.push_count
         end as pushes_lost_share,
         (figures.push_count - figures.lost_push_count) / nullif(figures.pipeline_weeks, 0)
             as pushes_per_pipeline_week,
@@ -128,13 +132,13 @@ final as (
         figures.mean_deployed_model_age_hours,
         unpruned.mean_deployed_model_age_hours as mean_deployed_model_age_hours_unpruned,
         figures.mean_deployed_model_age_hours
-            / nullif(unpruned.mean_deployed_model_age_hours, 0) - 1
+        / nullif(unpruned.mean_deployed_model_age_hours, 0) - 1
             as mean_deployed_model_age_increase,
         figures.max_pipeline_pushes_lost_share,
         cast(figures.starved_pipeline_count as bigint) as starved_pipeline_count
     from combine_figures as figures
     inner join combine_figures as unpruned
-        on unpruned.policy = 'never_prune' and figures.period = unpruned.period
+        on unpruned.policy_name = 'never_prune' and figures.period = unpruned.period
 )
 
 select * from final

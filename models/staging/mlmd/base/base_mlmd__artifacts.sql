@@ -1,1 +1,3 @@
-{{ graphlets.base_mlmd_nodes('Artifact', 'artifact', 'artifact', 'state', 'decode_artifact_state') }}
+{{ graphlets.base_mlmd_nodes(
+    'Artifact', 'artifact', 'artifact', 'state', 'decode_artifact_state'
+) }}

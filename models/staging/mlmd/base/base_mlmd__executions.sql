@@ -1,1 +1,3 @@
-{{ graphlets.base_mlmd_nodes('Execution', 'execution', 'execution', 'last_known_state', 'decode_execution_state') }}
+{{ graphlets.base_mlmd_nodes(
+    'Execution', 'execution', 'execution', 'last_known_state', 'decode_execution_state'
+) }}

@@ -9,7 +9,8 @@ duplicates as (
 ),
 
 types as (
-    select type_id from {{ ref('base_mlmd__types') }} where quarantine_reason is null
+    select type_id from {{ ref('base_mlmd__types') }}
+    where quarantine_reason is null
 ),
 
 renamed as (
