@@ -33,21 +33,25 @@ input_sets as (
         execution_id,
         {{ graphlets.ordered_list('artifact_id', 'artifact_id') }} as input_artifact_ids
     from (
-        select distinct execution_id, artifact_id
+        select distinct inputs.execution_id, inputs.artifact_id
         from inputs
-        where execution_id in (select execution_id from list_uncached_executions)
+        inner join list_uncached_executions
+            on inputs.execution_id = list_uncached_executions.execution_id
     ) as distinct_inputs
     group by execution_id
 ),
 
 property_sets as (
     select
-        execution_id,
-        {{ graphlets.ordered_list("property_name || '=' || coalesce(display_value, '')",
-                                  'property_name') }} as property_values
+        properties.execution_id,
+        {{ graphlets.ordered_list(
+            "properties.property_name || '=' || coalesce(properties.display_value, '')",
+            'properties.property_name'
+        ) }} as property_values
     from properties
-    where execution_id in (select execution_id from list_uncached_executions)
-    group by execution_id
+    inner join list_uncached_executions
+        on properties.execution_id = list_uncached_executions.execution_id
+    group by properties.execution_id
 ),
 
 keyed as (

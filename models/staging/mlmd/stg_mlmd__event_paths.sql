@@ -25,19 +25,24 @@ count_steps as (
     group by event_id
 ),
 
+list_events_with_several_steps as (
+    select event_id from count_steps
+    where key_step_count > 1 or index_step_count > 1
+),
+
 fold_in_file_order as (
     select
-        event_id,
-        {{ graphlets.ordered_list('step_key', 'source_row_number', 'not is_index_step') }}
-            as event_keys,
-        {{ graphlets.ordered_list('step_index', 'source_row_number', 'is_index_step') }}
-            as event_indexes
+        base.event_id,
+        {{ graphlets.ordered_list(
+            'base.step_key', 'base.source_row_number', 'not base.is_index_step'
+        ) }} as event_keys,
+        {{ graphlets.ordered_list(
+            'base.step_index', 'base.source_row_number', 'base.is_index_step'
+        ) }} as event_indexes
     from base
-    where event_id in (
-        select event_id from count_steps
-        where key_step_count > 1 or index_step_count > 1
-    )
-    group by event_id
+    inner join list_events_with_several_steps
+        on base.event_id = list_events_with_several_steps.event_id
+    group by base.event_id
 ),
 
 final as (
