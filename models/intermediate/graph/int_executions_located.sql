@@ -25,23 +25,22 @@ properties as (
     where property_name in ('pipeline_name', 'run_id')
 ),
 
-contexts_of_executions as (
+{#- The first (lowest id) context of each role an execution is associated with, one
+    row per execution; names are joined afterwards, on 4 M rows instead of 18 M. -#}
+pivot_first_contexts as (
     select
         associations.execution_id,
-        contexts.context_id,
-        contexts.context_name,
-        contexts.context_role
+        min(case when contexts.context_role = 'run' then contexts.context_id end)
+            as run_context_id,
+        min(case when contexts.context_role = 'pipeline' then contexts.context_id end)
+            as pipeline_context_id,
+        min(case when contexts.context_role = 'node' then contexts.context_id end)
+            as node_context_id,
+        min(case when contexts.context_role = 'cache' then contexts.context_id end)
+            as cache_context_id
     from associations
     inner join contexts on associations.context_id = contexts.context_id
-),
-
-first_context_by_role as (
-    select
-        execution_id,
-        context_role,
-        min(context_id) as context_id
-    from contexts_of_executions
-    group by execution_id, context_role
+    group by associations.execution_id
 ),
 
 run_parents as (
@@ -58,26 +57,16 @@ run_parents as (
 pivoted as (
     select
         executions.execution_id,
-        run_context.context_id as run_context_id,
-        coalesce(run_parents.pipeline_context_id, pipeline_context.context_id)
+        first_contexts.run_context_id,
+        coalesce(run_parents.pipeline_context_id, first_contexts.pipeline_context_id)
             as pipeline_context_id,
         run_parents.pipeline_context_id is not null as has_run_parent,
-        node_context.context_id as node_context_id,
-        cache_context.context_id as cache_context_id
+        first_contexts.node_context_id,
+        first_contexts.cache_context_id
     from executions
-    left join first_context_by_role as run_context
-        on executions.execution_id = run_context.execution_id
-        and run_context.context_role = 'run'
-    left join run_parents on run_context.context_id = run_parents.run_context_id
-    left join first_context_by_role as pipeline_context
-        on executions.execution_id = pipeline_context.execution_id
-        and pipeline_context.context_role = 'pipeline'
-    left join first_context_by_role as node_context
-        on executions.execution_id = node_context.execution_id
-        and node_context.context_role = 'node'
-    left join first_context_by_role as cache_context
-        on executions.execution_id = cache_context.execution_id
-        and cache_context.context_role = 'cache'
+    left join pivot_first_contexts as first_contexts
+        on executions.execution_id = first_contexts.execution_id
+    left join run_parents on first_contexts.run_context_id = run_parents.run_context_id
 ),
 
 final as (
