@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(BIN)/graphlets demo
 
 # SQL style: .sqlfluff (dbt templater on an in-memory target: no data directory needed).
-# Files that only define macros are skipped by the dbt templater; models and tests are linted.
+# It lints models and singular tests; macros (and generic tests, .sqlfluffignore) it cannot.
 lint: $(STAMP)
 	$(BIN)/ruff check python benchmarks
 	$(BIN)/ruff format --check python benchmarks

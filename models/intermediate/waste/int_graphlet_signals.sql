@@ -1,6 +1,6 @@
 {#- The cause signals of every graphlet (definitions §3), each true, false or null
     (cannot tell). These describe what happened and may use the whole graphlet; the
-    pruning features (`fct_graphlet_features`) are the decision-time subset.
+    pruning features (`int_graphlet_features`) are the decision-time subset.
     - data drift: its data-side artifacts record a numeric drift figure above the var
       `drift_score_threshold` (default 0.1) or a nonzero anomaly count; null when the
       store records no such figure for it;

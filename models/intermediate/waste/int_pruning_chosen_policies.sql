@@ -1,5 +1,5 @@
 {#- The configurations the headline reports, each chosen on the training period alone
-    (rpt_pruning_tradeoff), one row per policy:
+    (int_pruning_tradeoff), one row per policy:
     - guarded_model: of the configurations whose training figures meet every headline
       constraint (pushes_lost_share <= var `max_push_loss`, mean deployed-model age at
       most var `max_age_increase` above no pruning, no pipeline with 2 or more pushes
@@ -14,7 +14,7 @@
 with
 
 tradeoff as (
-    select * from {{ ref('rpt_pruning_tradeoff') }}
+    select * from {{ ref('int_pruning_tradeoff') }}
     where period = 'training'
 ),
 

@@ -26,7 +26,7 @@
 with recursive
 
 predictions as (
-    select * from {{ ref('fct_graphlet_push_predictions') }}
+    select * from {{ ref('int_graphlet_push_predictions') }}
 ),
 
 bounds as (

@@ -16,7 +16,7 @@ decisions as (
 ),
 
 predictions as (
-    select * from {{ ref('fct_graphlet_push_predictions') }}
+    select * from {{ ref('int_graphlet_push_predictions') }}
 ),
 
 cutoff as (

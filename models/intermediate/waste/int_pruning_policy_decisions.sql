@@ -11,7 +11,7 @@
 with
 
 predictions as (
-    select * from {{ ref('fct_graphlet_push_predictions') }}
+    select * from {{ ref('int_graphlet_push_predictions') }}
 ),
 
 guarded as (

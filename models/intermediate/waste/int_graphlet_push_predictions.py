@@ -2,7 +2,7 @@
 decision point (definitions §4).
 
 A scikit-learn HistGradientBoostingClassifier (fixed random_state, so the same warehouse
-gives the same predictions) reads `fct_graphlet_features` and learns `is_pushed` from the
+gives the same predictions) reads `int_graphlet_features` and learns `is_pushed` from the
 graphlets decided before the cutoff (`int_pruning_cutoff`: the var `training_cutoff`, or
 60% of the way through the decision times). Graphlets decided at or after the cutoff are
 the evaluation period: they get the model's predictions and never train it. The
@@ -154,7 +154,7 @@ def _pandas(relation):
 def model(dbt, session):
     dbt.config(materialized="table", packages=["scikit-learn", "threadpoolctl", "pandas", "numpy"])
 
-    features = _pandas(dbt.ref("fct_graphlet_features"))
+    features = _pandas(dbt.ref("int_graphlet_features"))
     cutoff = _pandas(dbt.ref("int_pruning_cutoff"))
     pushes = _pandas(dbt.ref("int_graphlet_pushes"))
     prunable = _pandas(dbt.ref("int_graphlet_prunable_costs"))
