@@ -17,6 +17,7 @@ from graphlets import __version__, dbt_vars, rawlayer
 from graphlets import ingest as ingest_lib
 from graphlets.dbt_runner import BuildError
 from graphlets.errors import GraphletsError
+from graphlets.interrupts import noticing_interrupts
 from graphlets.lock import data_dir_lock
 from graphlets.paths import BUNDLED_STORE, DataDir
 from graphlets.warehouse import remove_leftovers
@@ -83,18 +84,25 @@ def _writing(data: DataDir, command: str, unchanged: str) -> Iterator[None]:
     """Run a command that writes to the data dir: hold the dir's lock, finish what a
     killed writer left, and turn every fault into one line (`unchanged` says what the
     user still has)."""
-    try:
-        with data_dir_lock(data.root, f"graphlets {command}"):
-            rawlayer.recover(data.raw)
-            remove_leftovers(data)
-            yield
-    except GraphletsError as error:
-        _fail(str(error))
-    except KeyboardInterrupt:
-        _fail(f"{command} interrupted; {unchanged}", code=130)
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        _fail(f"{command} failed: {where}{error.strerror or error}; {unchanged}")
+    # A Ctrl-C that lands inside a DuckDB query comes out as DuckDB's own error
+    # ("Query interrupted"): an interrupt all the same.
+    with noticing_interrupts() as interrupts:
+        try:
+            with data_dir_lock(data.root, f"graphlets {command}"):
+                rawlayer.recover(data.raw)
+                remove_leftovers(data)
+                yield
+        except KeyboardInterrupt:
+            _fail(f"{command} interrupted; {unchanged}", code=130)
+        except Exception as error:
+            if interrupts.received:
+                _fail(f"{command} interrupted; {unchanged}", code=130)
+            if isinstance(error, GraphletsError):
+                _fail(str(error))
+            if isinstance(error, OSError):
+                where = f"{error.filename}: " if error.filename else ""
+                _fail(f"{command} failed: {where}{error.strerror or error}; {unchanged}")
+            raise
 
 
 # Loads a store into the given raw layer, reporting progress: one of ingest's loaders.
