@@ -31,7 +31,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check python benchmarks
 	$(BIN)/ruff format --check python benchmarks
-	$(BIN)/sqlfluff lint models tests --processes 2 --disable-progress-bar
+	$(BIN)/sqlfluff lint models tests --disable-progress-bar
 
 test: $(STAMP) lint spark
 	bash scripts/ensure_chromium.sh
