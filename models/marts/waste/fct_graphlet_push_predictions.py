@@ -100,6 +100,14 @@ def _fit_in_one_thread(train_x, train_y):
 
 def _predict(train_x, train_y, predict_x):
     """(training out-of-fold probabilities, prediction probabilities, model name)."""
+    from threadpoolctl import threadpool_limits
+
+    # Predictions, too, in one thread (this one's setting; each fit sets its own).
+    with threadpool_limits(limits=1):
+        return _fit_and_predict(train_x, train_y, predict_x)
+
+
+def _fit_and_predict(train_x, train_y, predict_x):
     classes = np.unique(train_y)
     if len(train_y) == 0 or len(classes) < 2:
         rate = float(train_y.mean()) if len(train_y) else 1.0
