@@ -2,8 +2,9 @@
     configuration of int_pruning_configurations (threshold 0.00..1.00 by 0.05, times
     each age bound multiplier of the var `age_bound_multipliers`), replayed over time
     one graphlet at a time per pipeline (the recursive macro guarded_replay). Narrow on
-    purpose: configuration, graphlet and reason, 47 M rows at the study's scale; the
-    headline configuration's full state is replayed again in int_pruning_chosen_replay.
+    purpose: configuration, graphlet and reason, 47 M rows at the study's scale; what
+    the headline configuration's decisions knew is rebuilt from them in
+    int_pruning_chosen_decisions.
 
     A graphlet whose `predicted_push_probability < threshold` is pruned unless a guard
     keeps it:

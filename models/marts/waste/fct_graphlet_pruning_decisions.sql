@@ -1,6 +1,6 @@
 {#- The headline policy's decision on every graphlet: the guarded model policy at the
-    configuration chosen on the training period (int_pruning_chosen_policies), replayed
-    over both periods (int_pruning_chosen_replay). Each row says what the decision
+    configuration chosen on the training period, replayed over both periods
+    (int_pruning_chosen_decisions). Each row says what the decision
     knew at `decided_at` (the predicted push probability, the deployed model's age, the
     pipeline's age bound and expected lost share of pushes) and why it went as it did:
     pruned below the threshold, or kept above it, by the age guard or by the loss cap.
@@ -8,7 +8,7 @@
 with
 
 replay as (
-    select * from {{ ref('int_pruning_chosen_replay') }}
+    select * from {{ ref('int_pruning_chosen_decisions') }}
 ),
 
 configurations as (
