@@ -22,12 +22,20 @@ waste_by_pipeline as (
     where breakdown = 'pipeline'
 ),
 
+{#- Only the properties read below: the graphlets' artifacts carry tens of millions of
+    other property rows at the study's scale. -#}
 execution_properties as (
     select * from {{ ref('int_execution_properties_resolved') }}
+    where property_name in (
+        {{- graphlets.string_literals(model_type_properties + feature_count_properties) -}}
+    )
 ),
 
 artifact_properties as (
     select * from {{ ref('int_artifact_properties_resolved') }}
+    where property_name in (
+        {{- graphlets.string_literals(model_type_properties + feature_count_properties) -}}
+    )
 ),
 
 activity as (
