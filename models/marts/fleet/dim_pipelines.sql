@@ -3,6 +3,7 @@
     (definitions §5). -#}
 {%- set model_type_properties = var('model_type_properties') -%}
 {%- set feature_count_properties = var('feature_count_properties') -%}
+{%- set read_properties = model_type_properties + feature_count_properties -%}
 with
 
 executions as (
@@ -26,16 +27,12 @@ waste_by_pipeline as (
     other property rows at the study's scale. -#}
 execution_properties as (
     select * from {{ ref('int_execution_properties_resolved') }}
-    where property_name in (
-        {{- graphlets.string_literals(model_type_properties + feature_count_properties) -}}
-    )
+    where property_name in ({{ graphlets.string_literals(read_properties) }})
 ),
 
 artifact_properties as (
     select * from {{ ref('int_artifact_properties_resolved') }}
-    where property_name in (
-        {{- graphlets.string_literals(model_type_properties + feature_count_properties) -}}
-    )
+    where property_name in ({{ graphlets.string_literals(read_properties) }})
 ),
 
 activity as (
