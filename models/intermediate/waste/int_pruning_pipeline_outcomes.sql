@@ -3,171 +3,210 @@
     pushes (pending graphlets left out), and the deployed model's age.
 
     A pipeline is active in a period from its first decision to its last activity,
-    clipped to the period. The deployed model at an instant is the pipeline's last kept
-    push at or before it (the policy applied in every period, so the model deployed at
-    the start of the evaluation period may come from training); instants before the
-    pipeline's first kept push are left out. Its age is integrated over the active
-    window (`model_age_hour_hours`, over `observed_hours`), so fleet means weight
-    pipelines by time. -#}
+    clipped to the period (int_pruning_pipeline_windows). The deployed model at an
+    instant is the pipeline's last kept push at or before it (the policy applied in
+    every period, so the model deployed at the start of the evaluation period may come
+    from training); instants before the pipeline's first kept push are left out. Its
+    age is integrated over the active window (`model_age_hour_hours`, over
+    `observed_hours`), so fleet means weight pipelines by time.
+
+    Every figure is the unpruned one changed by what a configuration prunes, so the
+    work grows with pushes and pruned graphlets, not with configurations × graphlets:
+    counts add up the pruned graphlets (int_pruning_pruned_graphlets); the deployed
+    model is the unpruned timeline's, cut into segments between consecutive push
+    instants and window bounds, except where a configuration lost every push at the
+    segment's instant (int_pruning_lost_pushes): there it falls back to the last
+    instant before it that kept a push, or to none. -#}
 with
 
-decisions as (
-    select * from {{ ref('int_pruning_policy_decisions') }}
+configurations as (
+    select * from {{ ref('int_pruning_configurations') }}
 ),
 
 predictions as (
     select * from {{ ref('int_graphlet_push_predictions') }}
+    where outcome <> 'pending'
 ),
 
-cutoff as (
-    select * from {{ ref('int_pruning_cutoff') }}
+pruned as (
+    select * from {{ ref('int_pruning_pruned_graphlets') }}
 ),
 
-list_configurations as (
-    select distinct policy_name, threshold, age_bound_multiplier, pipeline_loss_cap
-    from decisions
+windows as (
+    select * from {{ ref('int_pruning_pipeline_windows') }}
 ),
 
-list_periods as (
+timeline as (
+    select * from {{ ref('int_pruning_push_timeline') }}
+),
+
+lost as (
+    select * from {{ ref('int_pruning_lost_pushes') }}
+),
+
+count_unpruned as (
     select
-        'training' as period,
-        first_decision_at_ms as period_start_ms,
-        cutoff_at_ms as period_end_ms
-    from cutoff
-    union all
-    select
-        'evaluation' as period,
-        cutoff_at_ms as period_start_ms,
-        greatest(last_activity_at_ms, cutoff_at_ms) as period_end_ms
-    from cutoff
-),
-
-find_pipeline_activity as (
-    select
-        pipeline_name,
-        min(decided_at_ms) as first_decision_at_ms,
-        max(greatest(finished_at_ms, decided_at_ms)) as last_activity_at_ms
-    from predictions
-    group by pipeline_name
-),
-
-find_pipeline_windows as (
-    select
-        list_periods.period,
-        find_pipeline_activity.pipeline_name,
-        greatest(list_periods.period_start_ms, find_pipeline_activity.first_decision_at_ms)
-            as window_start_ms,
-        least(list_periods.period_end_ms, find_pipeline_activity.last_activity_at_ms)
-            as window_end_ms
-    from find_pipeline_activity
-    cross join list_periods
-),
-
-keep_windows as (
-    select * from find_pipeline_windows
-    where window_end_ms > window_start_ms
-),
-
-count_outcomes as (
-    select
-        policy_name,
-        threshold,
-        age_bound_multiplier,
-        pipeline_loss_cap,
         period,
         pipeline_name,
         count(*) as graphlet_count,
-        count(*) filter (where is_pruned) as pruned_graphlet_count,
         coalesce(sum(prunable_cost) filter (where not is_pushed), 0) as prunable_wasted_cost,
-        coalesce(sum(prunable_cost) filter (where not is_pushed and is_pruned), 0)
+        count(*) filter (where is_pushed) as push_count
+    from predictions
+    group by period, pipeline_name
+),
+
+count_pruned as (
+    select
+        pruned.configuration_id,
+        predictions.period,
+        predictions.pipeline_name,
+        count(*) as pruned_graphlet_count,
+        coalesce(sum(predictions.prunable_cost) filter (where not predictions.is_pushed), 0)
             as avoided_wasted_cost,
-        count(*) filter (where is_pushed) as push_count,
-        count(*) filter (where is_pushed and is_pruned) as lost_push_count
-    from decisions
-    where outcome <> 'pending'
-    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
+        count(*) filter (where predictions.is_pushed) as lost_push_count
+    from pruned
+    inner join predictions on pruned.graphlet_id = predictions.graphlet_id
+    group by pruned.configuration_id, predictions.period, predictions.pipeline_name
 ),
 
-list_window_bounds as (
-    select pipeline_name, window_start_ms as point_ms from keep_windows
-    union all
-    select pipeline_name, window_end_ms as point_ms from keep_windows
+list_push_instants as (
+    select distinct pipeline_name, push_instant_position, pushed_at_ms
+    from timeline
 ),
 
-{#- Breakpoints of the deployed model: every push (kept or not) and the window bounds;
-    between two breakpoints the deployed model is the last kept push so far. -#}
+{#- Breakpoints of the unpruned deployed model: every push instant and the window
+    bounds; between two breakpoints the deployed model is the last push so far. -#}
 list_timeline_points as (
     select
-        policy_name,
-        threshold,
-        age_bound_multiplier,
-        pipeline_loss_cap,
         pipeline_name,
         pushed_at_ms as point_ms,
-        case when not is_pruned then pushed_at_ms end as kept_push_ms
-    from decisions
-    where is_pushed
+        push_instant_position
+    from list_push_instants
     union all
     select
-        list_configurations.policy_name,
-        list_configurations.threshold,
-        list_configurations.age_bound_multiplier,
-        list_configurations.pipeline_loss_cap,
-        list_window_bounds.pipeline_name,
-        list_window_bounds.point_ms,
-        cast(null as bigint) as kept_push_ms
-    from list_window_bounds
-    cross join list_configurations
+        pipeline_name,
+        window_start_ms as point_ms,
+        cast(null as bigint) as push_instant_position
+    from windows
+    union all
+    select
+        pipeline_name,
+        window_end_ms as point_ms,
+        cast(null as bigint) as push_instant_position
+    from windows
 ),
 
-track_deployed_model as (
+track_unpruned_model as (
     select
-        policy_name,
-        threshold,
-        age_bound_multiplier,
-        pipeline_loss_cap,
         pipeline_name,
         point_ms,
         lead(point_ms) over (
-            partition by
-                policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
-            order by point_ms, kept_push_ms nulls first
+            partition by pipeline_name order by point_ms, push_instant_position nulls first
         ) as next_point_ms,
-        {#- The window is spelled out twice: Spark takes no frame after a named window. -#}
-        max(kept_push_ms) over (
-            partition by
-                policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, pipeline_name
-            order by point_ms, kept_push_ms nulls first
+        {#- The window is spelled out each time: Spark takes no frame after a named window. -#}
+        max(push_instant_position) over (
+            partition by pipeline_name order by point_ms, push_instant_position nulls first
+            rows between unbounded preceding and current row
+        ) as deployed_instant_position,
+        max(case when push_instant_position is not null then point_ms end) over (
+            partition by pipeline_name order by point_ms, push_instant_position nulls first
             rows between unbounded preceding and current row
         ) as deployed_push_ms
     from list_timeline_points
 ),
 
-cut_segments as (
+cut_unpruned_segments as (
     select
-        track_deployed_model.policy_name,
-        track_deployed_model.threshold,
-        track_deployed_model.age_bound_multiplier,
-        track_deployed_model.pipeline_loss_cap,
-        keep_windows.period,
-        keep_windows.pipeline_name,
-        greatest(track_deployed_model.point_ms, keep_windows.window_start_ms) as segment_start_ms,
-        least(track_deployed_model.next_point_ms, keep_windows.window_end_ms) as segment_end_ms,
-        track_deployed_model.deployed_push_ms
-    from track_deployed_model
-    inner join keep_windows
-        on track_deployed_model.pipeline_name = keep_windows.pipeline_name
-        and track_deployed_model.point_ms < keep_windows.window_end_ms
-        and track_deployed_model.next_point_ms > keep_windows.window_start_ms
-    where track_deployed_model.deployed_push_ms is not null
+        windows.period,
+        windows.pipeline_name,
+        greatest(track_unpruned_model.point_ms, windows.window_start_ms) as segment_start_ms,
+        least(track_unpruned_model.next_point_ms, windows.window_end_ms) as segment_end_ms,
+        track_unpruned_model.deployed_instant_position,
+        track_unpruned_model.deployed_push_ms
+    from track_unpruned_model
+    inner join windows
+        on track_unpruned_model.pipeline_name = windows.pipeline_name
+        and track_unpruned_model.point_ms < windows.window_end_ms
+        and track_unpruned_model.next_point_ms > windows.window_start_ms
+    where track_unpruned_model.deployed_push_ms is not null
+),
+
+keep_segments as (
+    select * from cut_unpruned_segments
+    where segment_end_ms > segment_start_ms
+),
+
+{#- A configuration loses an instant when it prunes every push that landed there. -#}
+find_lost_instants as (
+    select
+        configuration_id,
+        pipeline_name,
+        push_instant_position
+    from lost
+    group by configuration_id, pipeline_name, push_instant_position, instant_push_count
+    having count(*) = instant_push_count
+),
+
+{#- Consecutive lost instants form a run; the model deployed over a run is the one of
+    the instant before it (none when the run starts at the pipeline's first push). -#}
+number_lost_runs as (
+    select
+        configuration_id,
+        pipeline_name,
+        push_instant_position,
+        push_instant_position - row_number() over (
+            partition by configuration_id, pipeline_name order by push_instant_position
+        ) as lost_run_key
+    from find_lost_instants
+),
+
+find_fallbacks as (
+    select
+        configuration_id,
+        pipeline_name,
+        push_instant_position,
+        min(push_instant_position) over (
+            partition by configuration_id, pipeline_name, lost_run_key
+        ) - 1 as fallback_instant_position
+    from number_lost_runs
+),
+
+attach_fallback_instants as (
+    select
+        find_fallbacks.configuration_id,
+        find_fallbacks.pipeline_name,
+        find_fallbacks.push_instant_position,
+        list_push_instants.pushed_at_ms as fallback_push_ms
+    from find_fallbacks
+    left join list_push_instants
+        on find_fallbacks.pipeline_name = list_push_instants.pipeline_name
+        and find_fallbacks.fallback_instant_position = list_push_instants.push_instant_position
+),
+
+rebuild_deployed_models as (
+    select
+        configurations.configuration_id,
+        keep_segments.period,
+        keep_segments.pipeline_name,
+        keep_segments.segment_start_ms,
+        keep_segments.segment_end_ms,
+        case
+            when attach_fallback_instants.push_instant_position is null
+                then keep_segments.deployed_push_ms
+            else attach_fallback_instants.fallback_push_ms
+        end as deployed_push_ms
+    from keep_segments
+    cross join configurations
+    left join attach_fallback_instants
+        on configurations.configuration_id = attach_fallback_instants.configuration_id
+        and keep_segments.pipeline_name = attach_fallback_instants.pipeline_name
+        and keep_segments.deployed_instant_position
+        = attach_fallback_instants.push_instant_position
 ),
 
 summarise_model_age as (
     select
-        policy_name,
-        threshold,
-        age_bound_multiplier,
-        pipeline_loss_cap,
+        configuration_id,
         period,
         pipeline_name,
         sum(
@@ -178,37 +217,35 @@ summarise_model_age as (
         ) as model_age_hour_hours,
         sum((segment_end_ms - segment_start_ms) / 3600000e0) as observed_hours,
         max((segment_end_ms - deployed_push_ms) / 3600000e0) as max_deployed_model_age_hours
-    from cut_segments
-    where segment_end_ms > segment_start_ms
-    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period, pipeline_name
+    from rebuild_deployed_models
+    where deployed_push_ms is not null
+    group by configuration_id, period, pipeline_name
 ),
 
 list_pipeline_periods as (
-    select period, pipeline_name from keep_windows
+    select period, pipeline_name from windows
     union
-    select distinct period, pipeline_name from count_outcomes
+    select period, pipeline_name from count_unpruned
 ),
 
 final as (
     select
-        list_configurations.policy_name,
-        cast(list_configurations.threshold as double) as threshold,
-        cast(list_configurations.age_bound_multiplier as double) as age_bound_multiplier,
-        cast(list_configurations.pipeline_loss_cap as double) as pipeline_loss_cap,
+        configurations.configuration_id,
+        configurations.policy_name,
+        configurations.threshold,
+        configurations.age_bound_multiplier,
+        configurations.pipeline_loss_cap,
         list_pipeline_periods.period,
         list_pipeline_periods.pipeline_name,
-        cast(coalesce(count_outcomes.graphlet_count, 0) as bigint) as graphlet_count,
-        cast(coalesce(count_outcomes.pruned_graphlet_count, 0) as bigint)
+        cast(coalesce(count_unpruned.graphlet_count, 0) as bigint) as graphlet_count,
+        cast(coalesce(count_pruned.pruned_graphlet_count, 0) as bigint)
             as pruned_graphlet_count,
-        cast(coalesce(count_outcomes.prunable_wasted_cost, 0) as double)
+        cast(coalesce(count_unpruned.prunable_wasted_cost, 0) as double)
             as prunable_wasted_cost,
-        cast(coalesce(count_outcomes.avoided_wasted_cost, 0) as double) as avoided_wasted_cost,
-        cast(coalesce(count_outcomes.push_count, 0) as bigint) as push_count,
-        cast(coalesce(count_outcomes.lost_push_count, 0) as bigint) as lost_push_count,
-        cast(
-            coalesce((keep_windows.window_end_ms - keep_windows.window_start_ms) / 3600000e0, 0)
-            as double
-        ) as active_hours,
+        cast(coalesce(count_pruned.avoided_wasted_cost, 0) as double) as avoided_wasted_cost,
+        cast(coalesce(count_unpruned.push_count, 0) as bigint) as push_count,
+        cast(coalesce(count_pruned.lost_push_count, 0) as bigint) as lost_push_count,
+        cast(coalesce(windows.active_hours, 0) as double) as active_hours,
         cast(coalesce(summarise_model_age.model_age_hour_hours, 0) as double)
             as model_age_hour_hours,
         cast(coalesce(summarise_model_age.observed_hours, 0) as double) as observed_hours,
@@ -218,17 +255,20 @@ final as (
             as mean_deployed_model_age_hours,
         cast(summarise_model_age.max_deployed_model_age_hours as double)
             as max_deployed_model_age_hours
-    from list_configurations
+    from configurations
     cross join list_pipeline_periods
-    left join count_outcomes
-        on {{ graphlets.same_policy('list_configurations', 'count_outcomes') }}
-        and list_pipeline_periods.period = count_outcomes.period
-        and list_pipeline_periods.pipeline_name = count_outcomes.pipeline_name
-    left join keep_windows
-        on list_pipeline_periods.period = keep_windows.period
-        and list_pipeline_periods.pipeline_name = keep_windows.pipeline_name
+    left join count_unpruned
+        on list_pipeline_periods.period = count_unpruned.period
+        and list_pipeline_periods.pipeline_name = count_unpruned.pipeline_name
+    left join count_pruned
+        on configurations.configuration_id = count_pruned.configuration_id
+        and list_pipeline_periods.period = count_pruned.period
+        and list_pipeline_periods.pipeline_name = count_pruned.pipeline_name
+    left join windows
+        on list_pipeline_periods.period = windows.period
+        and list_pipeline_periods.pipeline_name = windows.pipeline_name
     left join summarise_model_age
-        on {{ graphlets.same_policy('list_configurations', 'summarise_model_age') }}
+        on configurations.configuration_id = summarise_model_age.configuration_id
         and list_pipeline_periods.period = summarise_model_age.period
         and list_pipeline_periods.pipeline_name = summarise_model_age.pipeline_name
 )

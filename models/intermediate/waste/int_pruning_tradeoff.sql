@@ -1,6 +1,6 @@
 {#- What pruning would have saved and cost (definitions §4), per policy, configuration
     and period, summed over the pipelines of int_pruning_pipeline_outcomes (policies in
-    int_pruning_policy_decisions: model, guarded_model, never_prune, previous_not_pushed,
+    int_pruning_configurations: model, guarded_model, never_prune, previous_not_pushed,
     oracle). Pending graphlets are left out of every figure.
     Cost: prunable wasted cost is the prunable cost of graphlets that did not push;
     avoided is its part on pruned graphlets. Pushes lost are pushed graphlets pruned.
@@ -18,12 +18,17 @@ outcomes as (
     select * from {{ ref('int_pruning_pipeline_outcomes') }}
 ),
 
-decisions as (
-    select * from {{ ref('int_pruning_policy_decisions') }}
+timeline as (
+    select * from {{ ref('int_pruning_push_timeline') }}
+),
+
+lost as (
+    select * from {{ ref('int_pruning_lost_pushes') }}
 ),
 
 sum_pipelines as (
     select
+        configuration_id,
         policy_name,
         threshold,
         age_bound_multiplier,
@@ -44,7 +49,8 @@ sum_pipelines as (
             and cast(lost_push_count as double) / push_count > {{ max_pipeline_push_loss }}
         ) as starved_pipeline_count
     from outcomes
-    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period
+    group by
+        configuration_id, policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period
     having sum(graphlet_count) > 0
 ),
 
@@ -56,35 +62,94 @@ count_pipeline_weeks as (
     group by period
 ),
 
-measure_push_gaps as (
+{#- The gaps between a configuration's consecutive kept pushes, from the unpruned
+    timeline: a gap stays where neither of its pushes is lost; across a run of lost
+    pushes, one gap joins the kept push before the run to the one after it (none when
+    the run starts or ends the pipeline's pushes in the period). -#}
+list_configurations as (
+    select distinct configuration_id from outcomes
+),
+
+list_broken_gaps as (
+    select configuration_id, pipeline_name, period, period_push_position from lost
+    union
     select
-        policy_name,
-        threshold,
-        age_bound_multiplier,
-        pipeline_loss_cap,
+        configuration_id,
+        pipeline_name,
         period,
-        (pushed_at_ms - lag(pushed_at_ms) over (
-            partition by
-                policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period,
-                pipeline_name
-            order by pushed_at_ms, graphlet_id
-        )) / 3600000e0 as gap_hours
-    from decisions
-    where is_pushed and not is_pruned
+        period_push_position + 1 as period_push_position
+    from lost
+),
+
+keep_unpruned_gaps as (
+    select
+        list_configurations.configuration_id,
+        timeline.period,
+        timeline.gap_hours
+    from timeline
+    cross join list_configurations
+    left join list_broken_gaps
+        on list_configurations.configuration_id = list_broken_gaps.configuration_id
+        and timeline.pipeline_name = list_broken_gaps.pipeline_name
+        and timeline.period = list_broken_gaps.period
+        and timeline.period_push_position = list_broken_gaps.period_push_position
+    where timeline.gap_hours is not null
+        and list_broken_gaps.configuration_id is null
+),
+
+number_lost_runs as (
+    select
+        configuration_id,
+        pipeline_name,
+        period,
+        period_push_position,
+        period_push_position - row_number() over (
+            partition by configuration_id, pipeline_name, period order by period_push_position
+        ) as lost_run_key
+    from lost
+),
+
+bound_lost_runs as (
+    select
+        configuration_id,
+        pipeline_name,
+        period,
+        min(period_push_position) - 1 as kept_before_position,
+        max(period_push_position) + 1 as kept_after_position
+    from number_lost_runs
+    group by configuration_id, pipeline_name, period, lost_run_key
+),
+
+measure_gaps_across_runs as (
+    select
+        bound_lost_runs.configuration_id,
+        bound_lost_runs.period,
+        (kept_after.pushed_at_ms - kept_before.pushed_at_ms) / 3600000e0 as gap_hours
+    from bound_lost_runs
+    inner join timeline as kept_before
+        on bound_lost_runs.pipeline_name = kept_before.pipeline_name
+        and bound_lost_runs.period = kept_before.period
+        and bound_lost_runs.kept_before_position = kept_before.period_push_position
+    inner join timeline as kept_after
+        on bound_lost_runs.pipeline_name = kept_after.pipeline_name
+        and bound_lost_runs.period = kept_after.period
+        and bound_lost_runs.kept_after_position = kept_after.period_push_position
+),
+
+pool_push_gaps as (
+    select * from keep_unpruned_gaps
+    union all
+    select * from measure_gaps_across_runs
 ),
 
 summarise_push_gaps as (
     select
-        policy_name,
-        threshold,
-        age_bound_multiplier,
-        pipeline_loss_cap,
+        configuration_id,
         period,
         {{ graphlets.percentile_cont('gap_hours', 0.5) }} as median_push_gap_hours,
         {{ graphlets.percentile_cont('gap_hours', 0.9) }} as p90_push_gap_hours
-    from measure_push_gaps
-    where gap_hours is not null
-    group by policy_name, threshold, age_bound_multiplier, pipeline_loss_cap, period
+    from pool_push_gaps
+    group by configuration_id, period
 ),
 
 combine_figures as (
@@ -96,7 +161,7 @@ combine_figures as (
     from sum_pipelines
     left join count_pipeline_weeks on sum_pipelines.period = count_pipeline_weeks.period
     left join summarise_push_gaps
-        on {{ graphlets.same_policy('sum_pipelines', 'summarise_push_gaps') }}
+        on sum_pipelines.configuration_id = summarise_push_gaps.configuration_id
         and sum_pipelines.period = summarise_push_gaps.period
 ),
 

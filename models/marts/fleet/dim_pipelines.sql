@@ -3,6 +3,7 @@
     (definitions §5). -#}
 {%- set model_type_properties = var('model_type_properties') -%}
 {%- set feature_count_properties = var('feature_count_properties') -%}
+{%- set read_properties = model_type_properties + feature_count_properties -%}
 with
 
 executions as (
@@ -22,12 +23,16 @@ waste_by_pipeline as (
     where breakdown = 'pipeline'
 ),
 
+{#- Only the properties read below: the graphlets' artifacts carry tens of millions of
+    other property rows at the study's scale. -#}
 execution_properties as (
     select * from {{ ref('int_execution_properties_resolved') }}
+    where property_name in ({{ graphlets.string_literals(read_properties) }})
 ),
 
 artifact_properties as (
     select * from {{ ref('int_artifact_properties_resolved') }}
+    where property_name in ({{ graphlets.string_literals(read_properties) }})
 ),
 
 activity as (

@@ -1,6 +1,6 @@
 {#- The headline policy's decision on every graphlet: the guarded model policy at the
-    configuration chosen on the training period (int_pruning_chosen_policies), replayed
-    over both periods (int_pruning_guarded_replay). Each row says what the decision
+    configuration chosen on the training period, replayed over both periods
+    (int_pruning_chosen_decisions). Each row says what the decision
     knew at `decided_at` (the predicted push probability, the deployed model's age, the
     pipeline's age bound and expected lost share of pushes) and why it went as it did:
     pruned below the threshold, or kept above it, by the age guard or by the loss cap.
@@ -8,47 +8,48 @@
 with
 
 replay as (
-    select * from {{ ref('int_pruning_guarded_replay') }}
+    select * from {{ ref('int_pruning_chosen_decisions') }}
 ),
 
-chosen as (
-    select * from {{ ref('int_pruning_chosen_policies') }}
-    where policy_name = 'guarded_model'
+configurations as (
+    select * from {{ ref('int_pruning_configurations') }}
+),
+
+bounds as (
+    select * from {{ ref('int_pruning_freshness_bounds') }}
 ),
 
 predictions as (
     select * from {{ ref('fct_graphlet_push_predictions') }}
 ),
 
-select_headline_replay as (
-    select replay.*
-    from replay
-    inner join chosen
-        on replay.threshold = chosen.threshold
-        and replay.age_bound_multiplier = chosen.age_bound_multiplier
-),
-
 final as (
     select
-        select_headline_replay.graphlet_id,
-        select_headline_replay.pipeline_name,
+        replay.graphlet_id,
+        replay.pipeline_name,
         predictions.decided_at,
-        select_headline_replay.decided_at_ms,
-        select_headline_replay.period,
-        select_headline_replay.predicted_push_probability,
-        select_headline_replay.threshold,
-        select_headline_replay.age_bound_hours,
-        select_headline_replay.deployed_model_age_hours,
-        select_headline_replay.expected_pushes_lost_share,
-        select_headline_replay.is_pruned,
-        select_headline_replay.decision_reason,
+        predictions.decided_at_ms,
+        replay.period,
+        predictions.predicted_push_probability,
+        configurations.threshold,
+        configurations.age_bound_multiplier * bounds.age_bound_hours as age_bound_hours,
+        (predictions.decided_at_ms - replay.deployed_push_ms) / 3600000e0
+            as deployed_model_age_hours,
+        case
+            when replay.expected_push_sum > 0
+                then replay.expected_lost_sum / replay.expected_push_sum
+        end as expected_pushes_lost_share,
+        replay.decision_reason = 'pruned_below_threshold' as is_pruned,
+        replay.decision_reason,
         predictions.outcome,
         predictions.is_pushed,
-        coalesce(predictions.is_pushed and select_headline_replay.is_pruned, false)
+        coalesce(predictions.is_pushed and replay.decision_reason = 'pruned_below_threshold', false)
             as is_lost_push,
         predictions.prunable_cost
-    from select_headline_replay
-    inner join predictions on select_headline_replay.graphlet_id = predictions.graphlet_id
+    from replay
+    inner join configurations on replay.configuration_id = configurations.configuration_id
+    inner join predictions on replay.graphlet_id = predictions.graphlet_id
+    left join bounds on replay.pipeline_name = bounds.pipeline_name
 )
 
 select * from final

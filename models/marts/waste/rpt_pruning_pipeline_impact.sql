@@ -88,8 +88,12 @@ final as (
         cast(row_number() over (
             order by
                 coalesce(pushes_lost_share, 0) desc,
-                coalesce(mean_deployed_model_age_hours, 0)
-                - coalesce(mean_deployed_model_age_hours_unpruned, 0) desc,
+                {#- Rounded: two sums of the same ages in another order differ in
+                    their last bits, which must not rank a pipeline. -#}
+                round(
+                    coalesce(mean_deployed_model_age_hours, 0)
+                    - coalesce(mean_deployed_model_age_hours_unpruned, 0), 9
+                ) desc,
                 pipeline_name
         ) as bigint) as impact_rank
     from combine_policies
