@@ -21,7 +21,9 @@ final as (
         timeline.pushed_at_ms,
         timeline.period_push_position,
         timeline.push_instant_position,
-        timeline.instant_push_count
+        timeline.instant_push_count,
+        timeline.period_push_key,
+        timeline.push_instant_key
     from pruned
     inner join timeline on pruned.graphlet_id = timeline.graphlet_id
 )

@@ -44,6 +44,19 @@ lost as (
     select * from {{ ref('int_pruning_lost_pushes') }}
 ),
 
+{#- Every (period, pipeline) reported, with an integer key the big aggregates group by. -#}
+list_pipeline_periods as (
+    select
+        period,
+        pipeline_name,
+        row_number() over (order by period, pipeline_name) as pipeline_period_key
+    from (
+        select period, pipeline_name from windows
+        union
+        select period, pipeline_name from predictions
+    ) as pipeline_periods
+),
+
 count_unpruned as (
     select
         period,
@@ -55,22 +68,33 @@ count_unpruned as (
     group by period, pipeline_name
 ),
 
+key_predictions as (
+    select
+        predictions.graphlet_id,
+        predictions.is_pushed,
+        predictions.prunable_cost,
+        list_pipeline_periods.pipeline_period_key
+    from predictions
+    inner join list_pipeline_periods
+        on predictions.period = list_pipeline_periods.period
+        and predictions.pipeline_name = list_pipeline_periods.pipeline_name
+),
+
 count_pruned as (
     select
         pruned.configuration_id,
-        predictions.period,
-        predictions.pipeline_name,
+        key_predictions.pipeline_period_key,
         count(*) as pruned_graphlet_count,
-        coalesce(sum(predictions.prunable_cost) filter (where not predictions.is_pushed), 0)
+        coalesce(sum(key_predictions.prunable_cost) filter (where not key_predictions.is_pushed), 0)
             as avoided_wasted_cost,
-        count(*) filter (where predictions.is_pushed) as lost_push_count
+        count(*) filter (where key_predictions.is_pushed) as lost_push_count
     from pruned
-    inner join predictions on pruned.graphlet_id = predictions.graphlet_id
-    group by pruned.configuration_id, predictions.period, predictions.pipeline_name
+    inner join key_predictions on pruned.graphlet_id = key_predictions.graphlet_id
+    group by pruned.configuration_id, key_predictions.pipeline_period_key
 ),
 
 list_push_instants as (
-    select distinct pipeline_name, push_instant_position, pushed_at_ms
+    select distinct pipeline_name, push_instant_key, pushed_at_ms
     from timeline
 ),
 
@@ -80,19 +104,19 @@ list_timeline_points as (
     select
         pipeline_name,
         pushed_at_ms as point_ms,
-        push_instant_position
+        push_instant_key
     from list_push_instants
     union all
     select
         pipeline_name,
         window_start_ms as point_ms,
-        cast(null as bigint) as push_instant_position
+        cast(null as bigint) as push_instant_key
     from windows
     union all
     select
         pipeline_name,
         window_end_ms as point_ms,
-        cast(null as bigint) as push_instant_position
+        cast(null as bigint) as push_instant_key
     from windows
 ),
 
@@ -101,15 +125,15 @@ track_unpruned_model as (
         pipeline_name,
         point_ms,
         lead(point_ms) over (
-            partition by pipeline_name order by point_ms, push_instant_position nulls first
+            partition by pipeline_name order by point_ms, push_instant_key nulls first
         ) as next_point_ms,
         {#- The window is spelled out each time: Spark takes no frame after a named window. -#}
-        max(push_instant_position) over (
-            partition by pipeline_name order by point_ms, push_instant_position nulls first
+        max(push_instant_key) over (
+            partition by pipeline_name order by point_ms, push_instant_key nulls first
             rows between unbounded preceding and current row
-        ) as deployed_instant_position,
-        max(case when push_instant_position is not null then point_ms end) over (
-            partition by pipeline_name order by point_ms, push_instant_position nulls first
+        ) as deployed_instant_key,
+        max(case when push_instant_key is not null then point_ms end) over (
+            partition by pipeline_name order by point_ms, push_instant_key nulls first
             rows between unbounded preceding and current row
         ) as deployed_push_ms
     from list_timeline_points
@@ -121,7 +145,7 @@ cut_unpruned_segments as (
         windows.pipeline_name,
         greatest(track_unpruned_model.point_ms, windows.window_start_ms) as segment_start_ms,
         least(track_unpruned_model.next_point_ms, windows.window_end_ms) as segment_end_ms,
-        track_unpruned_model.deployed_instant_position,
+        track_unpruned_model.deployed_instant_key,
         track_unpruned_model.deployed_push_ms
     from track_unpruned_model
     inner join windows
@@ -132,8 +156,17 @@ cut_unpruned_segments as (
 ),
 
 keep_segments as (
-    select * from cut_unpruned_segments
-    where segment_end_ms > segment_start_ms
+    select
+        list_pipeline_periods.pipeline_period_key,
+        cut_unpruned_segments.segment_start_ms,
+        cut_unpruned_segments.segment_end_ms,
+        cut_unpruned_segments.deployed_instant_key,
+        cut_unpruned_segments.deployed_push_ms
+    from cut_unpruned_segments
+    inner join list_pipeline_periods
+        on cut_unpruned_segments.period = list_pipeline_periods.period
+        and cut_unpruned_segments.pipeline_name = list_pipeline_periods.pipeline_name
+    where cut_unpruned_segments.segment_end_ms > cut_unpruned_segments.segment_start_ms
 ),
 
 {#- A configuration loses an instant when it prunes every push that landed there. -#}
@@ -141,57 +174,69 @@ find_lost_instants as (
     select
         configuration_id,
         pipeline_name,
-        push_instant_position
+        push_instant_position,
+        push_instant_key
     from lost
-    group by configuration_id, pipeline_name, push_instant_position, instant_push_count
+    group by
+        configuration_id, pipeline_name, push_instant_position, push_instant_key,
+        instant_push_count
     having count(*) = instant_push_count
 ),
 
-{#- Consecutive lost instants form a run; the model deployed over a run is the one of
-    the instant before it (none when the run starts at the pipeline's first push). -#}
+{#- Consecutive lost instants of a pipeline form a run; the model deployed over a run
+    is the one of the pipeline's instant before it (none when the run starts at the
+    pipeline's first push). Instant keys are consecutive within a pipeline. -#}
 number_lost_runs as (
     select
         configuration_id,
         pipeline_name,
         push_instant_position,
+        push_instant_key,
         push_instant_position - row_number() over (
             partition by configuration_id, pipeline_name order by push_instant_position
         ) as lost_run_key
     from find_lost_instants
 ),
 
+find_run_starts as (
+    select
+        configuration_id,
+        push_instant_key,
+        min(push_instant_position) over (
+            partition by configuration_id, pipeline_name, lost_run_key
+        ) as run_start_position,
+        min(push_instant_key) over (
+            partition by configuration_id, pipeline_name, lost_run_key
+        ) as run_start_key
+    from number_lost_runs
+),
+
 find_fallbacks as (
     select
         configuration_id,
-        pipeline_name,
-        push_instant_position,
-        min(push_instant_position) over (
-            partition by configuration_id, pipeline_name, lost_run_key
-        ) - 1 as fallback_instant_position
-    from number_lost_runs
+        push_instant_key,
+        case when run_start_position > 1 then run_start_key - 1 end as fallback_instant_key
+    from find_run_starts
 ),
 
 attach_fallback_instants as (
     select
         find_fallbacks.configuration_id,
-        find_fallbacks.pipeline_name,
-        find_fallbacks.push_instant_position,
+        find_fallbacks.push_instant_key,
         list_push_instants.pushed_at_ms as fallback_push_ms
     from find_fallbacks
     left join list_push_instants
-        on find_fallbacks.pipeline_name = list_push_instants.pipeline_name
-        and find_fallbacks.fallback_instant_position = list_push_instants.push_instant_position
+        on find_fallbacks.fallback_instant_key = list_push_instants.push_instant_key
 ),
 
 rebuild_deployed_models as (
     select
         configurations.configuration_id,
-        keep_segments.period,
-        keep_segments.pipeline_name,
+        keep_segments.pipeline_period_key,
         keep_segments.segment_start_ms,
         keep_segments.segment_end_ms,
         case
-            when attach_fallback_instants.push_instant_position is null
+            when attach_fallback_instants.push_instant_key is null
                 then keep_segments.deployed_push_ms
             else attach_fallback_instants.fallback_push_ms
         end as deployed_push_ms
@@ -199,16 +244,13 @@ rebuild_deployed_models as (
     cross join configurations
     left join attach_fallback_instants
         on configurations.configuration_id = attach_fallback_instants.configuration_id
-        and keep_segments.pipeline_name = attach_fallback_instants.pipeline_name
-        and keep_segments.deployed_instant_position
-        = attach_fallback_instants.push_instant_position
+        and keep_segments.deployed_instant_key = attach_fallback_instants.push_instant_key
 ),
 
 summarise_model_age as (
     select
         configuration_id,
-        period,
-        pipeline_name,
+        pipeline_period_key,
         sum(
             (
                 power((segment_end_ms - deployed_push_ms) / 3600000e0, 2)
@@ -219,13 +261,7 @@ summarise_model_age as (
         max((segment_end_ms - deployed_push_ms) / 3600000e0) as max_deployed_model_age_hours
     from rebuild_deployed_models
     where deployed_push_ms is not null
-    group by configuration_id, period, pipeline_name
-),
-
-list_pipeline_periods as (
-    select period, pipeline_name from windows
-    union
-    select period, pipeline_name from count_unpruned
+    group by configuration_id, pipeline_period_key
 ),
 
 final as (
@@ -262,15 +298,13 @@ final as (
         and list_pipeline_periods.pipeline_name = count_unpruned.pipeline_name
     left join count_pruned
         on configurations.configuration_id = count_pruned.configuration_id
-        and list_pipeline_periods.period = count_pruned.period
-        and list_pipeline_periods.pipeline_name = count_pruned.pipeline_name
+        and list_pipeline_periods.pipeline_period_key = count_pruned.pipeline_period_key
     left join windows
         on list_pipeline_periods.period = windows.period
         and list_pipeline_periods.pipeline_name = windows.pipeline_name
     left join summarise_model_age
         on configurations.configuration_id = summarise_model_age.configuration_id
-        and list_pipeline_periods.period = summarise_model_age.period
-        and list_pipeline_periods.pipeline_name = summarise_model_age.pipeline_name
+        and list_pipeline_periods.pipeline_period_key = summarise_model_age.pipeline_period_key
 )
 
 select * from final

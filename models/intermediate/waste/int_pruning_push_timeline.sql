@@ -6,7 +6,10 @@
     - its push instant's position among the pipeline's distinct push instants (over
       both periods) and how many pushes landed at that instant: what the deployed
       model reads (a pruned push changes the deployed model only when every push at
-      its instant is pruned). -#}
+      its instant is pruned).
+    Each position also has a fleet-wide integer key (`period_push_key`,
+    `push_instant_key`), consecutive within a pipeline (and period), so the models
+    that rebuild a configuration's timeline join on integers, not on names. -#}
 with
 
 predictions as (
@@ -30,7 +33,12 @@ final as (
             partition by pipeline_name order by pushed_at_ms
         ) as bigint) as push_instant_position,
         cast(count(*) over (partition by pipeline_name, pushed_at_ms) as bigint)
-            as instant_push_count
+            as instant_push_count,
+        cast(row_number() over (
+            order by pipeline_name, period, pushed_at_ms, graphlet_id
+        ) as bigint) as period_push_key,
+        cast(dense_rank() over (order by pipeline_name, pushed_at_ms) as bigint)
+            as push_instant_key
     from predictions
 )
 

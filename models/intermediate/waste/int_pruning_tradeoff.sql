@@ -70,14 +70,15 @@ list_configurations as (
     select distinct configuration_id from outcomes
 ),
 
+{#- A gap is broken where its push or the one before it is lost (period push keys
+    are consecutive within a pipeline and period; the key after a pipeline's last push
+    is the next one's first, which has no gap to break). -#}
 list_broken_gaps as (
-    select configuration_id, pipeline_name, period, period_push_position from lost
+    select configuration_id, period_push_key from lost
     union
     select
         configuration_id,
-        pipeline_name,
-        period,
-        period_push_position + 1 as period_push_position
+        period_push_key + 1 as period_push_key
     from lost
 ),
 
@@ -90,9 +91,7 @@ keep_unpruned_gaps as (
     cross join list_configurations
     left join list_broken_gaps
         on list_configurations.configuration_id = list_broken_gaps.configuration_id
-        and timeline.pipeline_name = list_broken_gaps.pipeline_name
-        and timeline.period = list_broken_gaps.period
-        and timeline.period_push_position = list_broken_gaps.period_push_position
+        and timeline.period_push_key = list_broken_gaps.period_push_key
     where timeline.gap_hours is not null
         and list_broken_gaps.configuration_id is null
 ),
@@ -103,19 +102,23 @@ number_lost_runs as (
         pipeline_name,
         period,
         period_push_position,
+        period_push_key,
         period_push_position - row_number() over (
             partition by configuration_id, pipeline_name, period order by period_push_position
         ) as lost_run_key
     from lost
 ),
 
+{#- A run that starts at its pipeline's first push of the period has no kept push
+    before it; one that ends at the last has none after it (the key after it belongs
+    to another pipeline or period, whose position there is 1). -#}
 bound_lost_runs as (
     select
         configuration_id,
-        pipeline_name,
-        period,
-        min(period_push_position) - 1 as kept_before_position,
-        max(period_push_position) + 1 as kept_after_position
+        min(period_push_position) as first_lost_position,
+        max(period_push_position) as last_lost_position,
+        min(period_push_key) - 1 as kept_before_key,
+        max(period_push_key) + 1 as kept_after_key
     from number_lost_runs
     group by configuration_id, pipeline_name, period, lost_run_key
 ),
@@ -123,17 +126,15 @@ bound_lost_runs as (
 measure_gaps_across_runs as (
     select
         bound_lost_runs.configuration_id,
-        bound_lost_runs.period,
+        kept_after.period,
         (kept_after.pushed_at_ms - kept_before.pushed_at_ms) / 3600000e0 as gap_hours
     from bound_lost_runs
     inner join timeline as kept_before
-        on bound_lost_runs.pipeline_name = kept_before.pipeline_name
-        and bound_lost_runs.period = kept_before.period
-        and bound_lost_runs.kept_before_position = kept_before.period_push_position
+        on bound_lost_runs.kept_before_key = kept_before.period_push_key
     inner join timeline as kept_after
-        on bound_lost_runs.pipeline_name = kept_after.pipeline_name
-        and bound_lost_runs.period = kept_after.period
-        and bound_lost_runs.kept_after_position = kept_after.period_push_position
+        on bound_lost_runs.kept_after_key = kept_after.period_push_key
+    where bound_lost_runs.first_lost_position > 1
+        and kept_after.period_push_position = bound_lost_runs.last_lost_position + 1
 ),
 
 pool_push_gaps as (
