@@ -38,12 +38,30 @@ trainer_properties as (
     where {{ graphlets.is_configuration_property('property_name') }}
 ),
 
+-- Structures compare as multisets of short type numbers: sorting millions of long
+-- type names per graphlet cost more than numbering the few distinct names once.
+list_member_type_names as (
+    select distinct execution_type
+    from member_executions
+    where execution_type is not null
+),
+
+number_member_types as (
+    select
+        execution_type,
+        row_number() over (order by execution_type) as type_number
+    from list_member_type_names
+),
+
 list_member_types as (
     select
-        graphlet_id,
-        {{ graphlets.sorted_string_agg('execution_type') }} as structure
+        member_executions.graphlet_id,
+        {{ graphlets.sorted_string_agg('cast(number_member_types.type_number as string)') }}
+            as structure
     from member_executions
-    group by graphlet_id
+    left join number_member_types
+        on member_executions.execution_type = number_member_types.execution_type
+    group by member_executions.graphlet_id
 ),
 
 list_trainer_configuration as (
