@@ -9,8 +9,8 @@
     - code or configuration change: its trainer's properties (cost properties and names
       starting with `__` left out) differ from the previous graphlet's trainer's;
     - no new data: `new_span_count = 0`;
-    - time since the pipeline's last push: from the last push that happened before this
-      graphlet's decision point, bucketed. -#}
+    - time since the pipeline's last push: from the last push of another graphlet that
+      happened strictly before this graphlet's decision point, bucketed. -#}
 with
 
 trainers as (
@@ -38,12 +38,30 @@ trainer_properties as (
     where {{ graphlets.is_configuration_property('property_name') }}
 ),
 
+-- Structures compare as multisets of short type numbers: sorting millions of long
+-- type names per graphlet cost more than numbering the few distinct names once.
+list_member_type_names as (
+    select distinct execution_type
+    from member_executions
+    where execution_type is not null
+),
+
+number_member_types as (
+    select
+        execution_type,
+        row_number() over (order by execution_type) as type_number
+    from list_member_type_names
+),
+
 list_member_types as (
     select
-        graphlet_id,
-        {{ graphlets.sorted_string_agg('execution_type') }} as structure
+        member_executions.graphlet_id,
+        {{ graphlets.sorted_string_agg('cast(number_member_types.type_number as string)') }}
+            as structure
     from member_executions
-    group by graphlet_id
+    left join number_member_types
+        on member_executions.execution_type = number_member_types.execution_type
+    group by member_executions.graphlet_id
 ),
 
 list_trainer_configuration as (
@@ -61,16 +79,76 @@ list_trainer_configuration as (
     group by trainers.execution_id
 ),
 
+-- The pipeline's last push before each decision point, in one pass over a timeline
+-- instead of pairing every graphlet with every earlier one: decisions sort before
+-- pushes of the same instant (a push counts only when strictly earlier), and the
+-- running max at a decision row is the latest push before it.
+timeline_pushes as (
+    select
+        pipeline_name,
+        pushed_at_ms as happened_at_ms,
+        1 as event_order,
+        pushed_at_ms,
+        cast(null as bigint) as graphlet_id
+    from pushes
+    where pipeline_name is not null and pushed_at_ms is not null
+),
+
+timeline_decisions as (
+    select
+        pipeline_name,
+        decision_at_ms as happened_at_ms,
+        0 as event_order,
+        cast(null as bigint) as pushed_at_ms,
+        graphlet_id
+    from pushes
+    where pipeline_name is not null and decision_at_ms is not null
+),
+
+timeline as (
+    select * from timeline_pushes
+    union all
+    select * from timeline_decisions
+),
+
+-- (push rows carry no graphlet_id, so the join below keeps the decision rows)
+find_latest_push as (
+    select
+        graphlet_id,
+        max(pushed_at_ms) over (
+            partition by pipeline_name
+            order by happened_at_ms, event_order
+            rows between unbounded preceding and current row
+        ) as latest_pushed_at_ms
+    from timeline
+),
+
+-- A graphlet never counts its own push, which can land before its decision point.
+-- When its own push is that latest push, the last push is the latest other push at
+-- or before it: one at the same instant, else the previous one.
+find_push_before_own as (
+    select
+        graphlet_id,
+        case
+            when count(*) over (partition by pipeline_name, pushed_at_ms) > 1
+                then pushed_at_ms
+            else lag(pushed_at_ms) over (partition by pipeline_name order by pushed_at_ms)
+        end as other_pushed_at_ms
+    from pushes
+    where pipeline_name is not null and pushed_at_ms is not null
+),
+
 find_last_push as (
     select
-        current_graphlet.graphlet_id,
-        max(earlier.pushed_at_ms) as last_pushed_at_ms
-    from pushes as current_graphlet
-    inner join pushes as earlier
-        on current_graphlet.pipeline_name = earlier.pipeline_name
-        and current_graphlet.decision_at_ms > earlier.pushed_at_ms
-        and current_graphlet.graphlet_id <> earlier.graphlet_id
-    group by current_graphlet.graphlet_id
+        pushes.graphlet_id,
+        case
+            when pushes.pushed_at_ms = find_latest_push.latest_pushed_at_ms
+                then find_push_before_own.other_pushed_at_ms
+            else find_latest_push.latest_pushed_at_ms
+        end as last_pushed_at_ms
+    from pushes
+    inner join find_latest_push on pushes.graphlet_id = find_latest_push.graphlet_id
+    left join find_push_before_own on pushes.graphlet_id = find_push_before_own.graphlet_id
 ),
 
 compare_with_previous as (
