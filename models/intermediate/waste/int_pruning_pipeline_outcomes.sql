@@ -10,9 +10,9 @@
     age is integrated over the active window (`model_age_hour_hours`, over
     `observed_hours`), so fleet means weight pipelines by time.
 
-    Every figure is the unpruned one changed by what a configuration prunes, so the
-    work grows with pushes and pruned graphlets, not with configurations × graphlets:
-    counts add up the pruned graphlets (int_pruning_pruned_graphlets); the deployed
+    Every figure is the unpruned one changed by what a configuration prunes, so no
+    window runs over configurations × pushes and nothing reads configurations ×
+    graphlets: counts add up the pruned graphlets (int_pruning_pruned_graphlets); the deployed
     model is the unpruned timeline's, cut into segments between consecutive push
     instants and window bounds, except where a configuration lost every push at the
     segment's instant (int_pruning_lost_pushes): there it falls back to the last
