@@ -2,8 +2,7 @@
     (int_pruning_chosen_policies), from int_pruning_guarded_replay, with what each
     decision knew, rebuilt from the decisions without a second replay:
     - the deployed push: the latest push of a graphlet of the pipeline that the policy
-      kept and that landed strictly before the decision (a push lands after its own
-      decision, so only graphlets decided earlier can have landed);
+      kept, decided earlier, and landed strictly before the decision;
     - the period's expected pushes and expected losses so far: the running sums of the
       predicted push probabilities of the pipeline's graphlets decided in the period up
       to this one, all of them and the pruned ones (this decision included).
@@ -46,14 +45,19 @@ select_chosen_decisions as (
     inner join predictions on replay.graphlet_id = predictions.graphlet_id
 ),
 
-{#- Decisions and kept pushes on one timeline per pipeline; at the same instant the
-    decision comes first, since only pushes landed strictly before it count. -#}
+{#- Decisions and kept pushes on one timeline per pipeline, in the replay's order: a
+    push counts for a decision when it landed strictly before it (at the same instant
+    the decision comes first) and its graphlet was decided earlier. A push recorded
+    before its own decision point enters right after that decision, as in the
+    replay, where it waits for its graphlet's turn. -#}
 list_timeline_events as (
     select
         configuration_id,
         pipeline_name,
         decided_at_ms as event_ms,
         0 as event_order,
+        graphlet_id as event_graphlet_id,
+        0 as is_push,
         graphlet_id,
         cast(null as bigint) as kept_push_ms
     from select_chosen_decisions
@@ -61,8 +65,10 @@ list_timeline_events as (
     select
         configuration_id,
         pipeline_name,
-        pushed_at_ms as event_ms,
-        1 as event_order,
+        greatest(pushed_at_ms, decided_at_ms) as event_ms,
+        case when pushed_at_ms >= decided_at_ms then 1 else 0 end as event_order,
+        graphlet_id as event_graphlet_id,
+        1 as is_push,
         cast(null as bigint) as graphlet_id,
         pushed_at_ms as kept_push_ms
     from select_chosen_decisions
@@ -74,7 +80,7 @@ track_deployed_push as (
         graphlet_id,
         max(kept_push_ms) over (
             partition by configuration_id, pipeline_name
-            order by event_ms, event_order
+            order by event_ms, event_order, event_graphlet_id, is_push
             rows between unbounded preceding and current row
         ) as deployed_push_ms
     from list_timeline_events
