@@ -21,8 +21,8 @@ trees' answer there drifts (on the small fleet it lost a quarter of the pushes a
 threshold chosen on training). Rates, the streak and recency carry that history.
 
 The six fits (five folds and the final model) are independent: they run two at a time,
-each in one thread of its own, and each model scores its rows in the same thread (a
-hundred trees over 445,877 rows at the study's scale: 7 s in one thread). Within a fit,
+each in one thread of its own, and each model scores its rows in the same thread
+(scoring runs a hundred trees over every row, so it is shared out too). Within a fit,
 OpenMP threads synchronise at every split and slow the fit several-fold when other
 processes share the cores; separate fits never wait on each other, and each gives the
 same predictions as a fit run alone.

@@ -7,7 +7,7 @@
       predicted push probabilities of the pipeline's graphlets decided in the period up
       to this one, all of them and the pruned ones (this decision included).
     The replay carried the same state from graphlet to graphlet; writing it for every
-    configuration cost ten times more than computing it. -#}
+    configuration cost more than computing it. -#}
 with
 
 configurations as (
