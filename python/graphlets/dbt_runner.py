@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,12 +13,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from graphlets import spark
 from graphlets.errors import GraphletsError
 from graphlets.interrupts import noticing_interrupts
 from graphlets.paths import DATA_DIR_ENV, PROJECT_DIR, DataDir
 
 # The DuckDB file dbt-duckdb writes (profiles.yml); unset, it is the data dir's warehouse.
 WAREHOUSE_ENV = "GRAPHLETS_WAREHOUSE"
+# The raw layer's folder (the sources' `external_location`, Spark's `read_source`).
+RAW_DIR_ENV = "GRAPHLETS_RAW_DIR"
+
+# dbt's parse of the project (models, tests, macros; ~4 CPU-s) is kept beside the project
+# and copied into a data dir that has none, so the first build of a new data dir starts
+# from it. dbt checks that it still fits (every file, the vars, the profile) and parses
+# again what changed. It fits another data dir only because, on DuckDB, no path in the
+# profile or the sources names the data dir: dbt runs inside it and they are relative.
+_PARSE_FILE = "partial_parse.msgpack"
+SHARED_PARSE = PROJECT_DIR / "target" / _PARSE_FILE
 
 NodeCallback = Callable[[str, str, str, float], None]
 
@@ -46,18 +58,54 @@ class BuildResult:
 
 
 @contextmanager
-def _dbt_environment(data: DataDir, warehouse: Path | None) -> Iterator[None]:
-    settings = {DATA_DIR_ENV: str(data.root), WAREHOUSE_ENV: str(warehouse or data.warehouse)}
+def _dbt_environment(data: DataDir, warehouse: Path | None, target: str | None) -> Iterator[None]:
+    """dbt's environment variables, and the data dir as the working directory: the
+    warehouse and (on DuckDB) the raw layer are named relative to it."""
+    settings = {
+        DATA_DIR_ENV: str(data.root),
+        WAREHOUSE_ENV: os.path.relpath(warehouse or data.warehouse, data.root),
+    }
+    if target != spark.TARGET:
+        # Spark's raw layer may be a cluster's folder ($GRAPHLETS_RAW_DIR), left as set.
+        settings[RAW_DIR_ENV] = data.raw.name
     previous = {name: os.environ.get(name) for name in settings}
+    previous_cwd = Path.cwd()
     os.environ.update(settings)
+    os.chdir(data.root)
     try:
         yield
     finally:
+        os.chdir(previous_cwd)
         for name, value in previous.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def _start_from_shared_parse(own_parse: Path) -> None:
+    """Give a data dir without a parse of its own the last one kept beside the project."""
+    if own_parse.exists() or not SHARED_PARSE.exists():
+        return
+    own_parse.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SHARED_PARSE, own_parse)
+
+
+def _share_parse(own_parse: Path) -> None:
+    """Keep this data dir's parse beside the project, replaced whole so that a build in
+    another data dir never reads half a file. Only a cache: a project folder that cannot
+    be written keeps none, and every first build parses in full."""
+    try:
+        if not own_parse.exists() or (
+            SHARED_PARSE.exists() and SHARED_PARSE.stat().st_mtime >= own_parse.stat().st_mtime
+        ):
+            return
+        SHARED_PARSE.parent.mkdir(exist_ok=True)
+        staged = SHARED_PARSE.with_name(f"{_PARSE_FILE}.{os.getpid()}.tmp")
+        shutil.copyfile(own_parse, staged)
+        os.replace(staged, SHARED_PARSE)
+    except OSError:
+        return
 
 
 def _node_finished_callback(on_node: NodeCallback | None) -> Callable[[Any], None]:
@@ -108,6 +156,8 @@ def run_dbt(
     cleanup_event_logger()
 
     data.root.mkdir(parents=True, exist_ok=True)
+    own_parse = data.root / "target" / _PARSE_FILE
+    _start_from_shared_parse(own_parse)
     argv = [
         *command.split(),
         "--project-dir",
@@ -129,11 +179,12 @@ def run_dbt(
         argv += ["--vars", json.dumps(variables)]
     if target:
         argv += ["--target", target]
-    with _dbt_environment(data, warehouse), noticing_interrupts() as interrupts:
+    with _dbt_environment(data, warehouse, target), noticing_interrupts() as interrupts:
         try:
             result = dbtRunner(callbacks=[_node_finished_callback(on_node)]).invoke(argv)
         finally:
             _release_warehouse()
+            _share_parse(own_parse)
         if interrupts.received or isinstance(result.exception, KeyboardInterrupt):
             raise KeyboardInterrupt
     if result.exception is not None:

@@ -12,7 +12,7 @@ from mlmd_builder import MLMDBuilder
 from test_graphlet_cases import SMALL_DEPTH, cycle, pending_downstream
 from typer.testing import CliRunner
 
-from graphlets import __version__, dbt_vars, rawlayer
+from graphlets import __version__, dbt_runner, dbt_vars, rawlayer
 from graphlets.cli import app
 from graphlets.dbt_runner import BuildResult, NodeResult, describe_failures
 from graphlets.paths import BUNDLED_STORE, DataDir
@@ -101,6 +101,30 @@ def test_as_of_converts_offsets_to_utc_and_refuses_anything_else(tmp_path) -> No
 
 def test_version_is_printed() -> None:
     assert _run("--version") == (0, f"graphlets {__version__}\n")
+
+
+# --------------------------------------------------------------------------- dbt's parse
+
+
+def test_a_new_data_dir_starts_from_another_ones_parse_and_reads_its_own_raw_layer(
+    tmp_path, monkeypatch
+) -> None:
+    """dbt's parse of the project is shared between data dirs: the second data dir's
+    first build does not parse the project again, and still reads its own raw layer."""
+    monkeypatch.setattr(dbt_runner, "SHARED_PARSE", tmp_path / "shared" / "partial_parse.msgpack")
+    first, second = DataDir(tmp_path / "first"), DataDir(tmp_path / "second")
+    _write_raw(MLMDBuilder(), first)
+    builder = MLMDBuilder()
+    pending_downstream(builder)
+    _write_raw(builder, second)
+    for data in (first, second):
+        code, output = _run("build", "--data-dir", str(data.root))
+        assert code == 0, output
+    full_parse = "Unable to do partial parsing"
+    assert full_parse in (first.root / "logs" / "dbt.log").read_text()
+    assert full_parse not in (second.root / "logs" / "dbt.log").read_text()
+    assert _one(first, "select count(*) from marts.fct_graphlets") == (0,)
+    assert _one(second, "select list(outcome) from marts.fct_graphlets") == (["pending"],)
 
 
 # --------------------------------------------------------------------------- edge cases
