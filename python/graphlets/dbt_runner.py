@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -69,13 +69,17 @@ def _dbt_environment(data: DataDir, warehouse: Path | None, target: str | None) 
         # Spark's raw layer may be a cluster's folder ($GRAPHLETS_RAW_DIR), left as set.
         settings[RAW_DIR_ENV] = data.raw.name
     previous = {name: os.environ.get(name) for name in settings}
-    previous_cwd = Path.cwd()
+    try:
+        previous_cwd: str | None = os.getcwd()
+    except FileNotFoundError:  # the caller's folder is gone: stay in the data dir after
+        previous_cwd = None
     os.environ.update(settings)
     os.chdir(data.root)
     try:
         yield
     finally:
-        os.chdir(previous_cwd)
+        if previous_cwd is not None:
+            os.chdir(previous_cwd)
         for name, value in previous.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -95,17 +99,15 @@ def _share_parse(own_parse: Path) -> None:
     """Keep this data dir's parse beside the project, replaced whole so that a build in
     another data dir never reads half a file. Only a cache: a project folder that cannot
     be written keeps none, and every first build parses in full."""
+    staged = SHARED_PARSE.with_name(f"{_PARSE_FILE}.{os.getpid()}.tmp")
     try:
-        if not own_parse.exists() or (
-            SHARED_PARSE.exists() and SHARED_PARSE.stat().st_mtime >= own_parse.stat().st_mtime
-        ):
-            return
-        SHARED_PARSE.parent.mkdir(exist_ok=True)
-        staged = SHARED_PARSE.with_name(f"{_PARSE_FILE}.{os.getpid()}.tmp")
-        shutil.copyfile(own_parse, staged)
-        os.replace(staged, SHARED_PARSE)
+        if own_parse.exists():
+            SHARED_PARSE.parent.mkdir(exist_ok=True)
+            shutil.copyfile(own_parse, staged)
+            os.replace(staged, SHARED_PARSE)
     except OSError:
-        return
+        with suppress(OSError):
+            staged.unlink(missing_ok=True)
 
 
 def _node_finished_callback(on_node: NodeCallback | None) -> Callable[[Any], None]:

@@ -96,6 +96,16 @@ def broken_store(b: MLMDBuilder) -> NS:
     c.ex_no_time, _ = b.execution("StatisticsGen", run=r1, start=0, end=0)
     c.ex_negative, _ = b.execution("StatisticsGen", run=r1, start=-5_000, end=t(1))
     b.duplicate("Artifact", c.st, uri="/copied/again")
+    # An export that repeats an Attribution's id for another link: the later row is set
+    # aside (a unique test on the staged ids would otherwise fail the build).
+    attributions = b.rows["Attribution"]
+    linked = {(row["context_id"], row["artifact_id"]) for row in attributions}
+    unlinked_context = next(
+        row["context_id"] for row in attributions if (row["context_id"], c.st) not in linked
+    )
+    b.add_row(
+        "Attribution", id=attributions[0]["id"], context_id=unlinked_context, artifact_id=c.st
+    )
     c.nameless = b.nameless_type(EXECUTION_KIND)
     b.add_row(
         "Execution",
@@ -119,6 +129,7 @@ EXPECTED_QUARANTINE = Counter(
         ("Execution", "unknown execution type_id"): 1,
         ("Association", "link to a missing execution_id"): 6,
         ("Artifact", "duplicate id"): 1,
+        ("Attribution", "duplicate id"): 1,
         ("Type", "type has no name"): 1,
     }
 )
