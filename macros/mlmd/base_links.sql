@@ -68,7 +68,7 @@ final as (
             ('not has_known_left', 'link to a missing ' ~ left[1]),
             ('not has_known_right', 'link to a missing ' ~ right[1]),
             ('is_duplicate', 'duplicate link'),
-            ('is_duplicate_id', 'duplicate id') if has_id else ('false', ''),
+            ('is_duplicate_id', 'duplicate id') if has_id else none,
         ]) }} as quarantine_reason
     from checked
 )

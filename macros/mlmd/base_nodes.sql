@@ -62,10 +62,10 @@ final as (
             (node ~ '_id is null', 'missing id'),
             ('is_duplicate', 'duplicate id'),
             ('not has_known_type', 'unknown ' ~ type_kind ~ ' type_id'),
-            ('state is null', 'unknown state') if state_column else ('false', ''),
+            ('state is null', 'unknown state') if state_column else none,
             ('coalesce(created_at_ms, 0) <= 0', 'missing or negative timestamp'),
             ("coalesce(" ~ node ~ "_name, '') = ''", 'context has no name')
-                if source_table == 'Context' else ('false', ''),
+                if source_table == 'Context' else none,
         ]) }} as quarantine_reason,
         {{ graphlets.is_after_as_of('created_at_ms') }} as is_after_as_of
     from checked

@@ -1,8 +1,9 @@
 {#- The first reason that applies, as a `case` expression; null when a row is fine.
-    `checks` is a list of (condition, reason) pairs in priority order. -#}
+    `checks` is a list of (condition, reason) pairs in priority order; a `none` entry
+    (a check that does not apply to this table) is skipped. -#}
 {% macro first_reason(checks) -%}
     case
-    {%- for condition, reason in checks %}
+    {%- for condition, reason in checks | reject('none') %}
         when {{ condition }} then '{{ reason }}'
     {%- endfor %}
     end
