@@ -7,7 +7,7 @@
 
 For each fleet size (pipelines of the `paper` preset): `graphlets simulate`, then, with
 `--format sqlite`, `graphlets ingest mlmd` of the simulated SQLite store, then
-`graphlets build` (every model, seed, data test and unit test). Each command runs in its
+`graphlets build` (every model, seed and data test). Each command runs in its
 own process; the line shows its wall time, CPU time and peak RSS, the raw rows, graphlets
 and the build's CPU seconds per million raw rows (flat when cost grows linearly). `--models N` then
 lists the N slowest nodes of the last build, from dbt's own run results, with the time
@@ -51,18 +51,18 @@ def run_step(*args: str) -> Step:
 
 
 def layer(unique_id: str, path: str) -> str:
-    """staging / intermediate / marts for models, else the node's kind (test, unit test)."""
+    """staging / intermediate / marts for models, else the node's kind."""
     kind = unique_id.split(".")[0]
     if kind == "model":
         return path.split("/")[0]
-    return {"test": "data tests", "unit_test": "unit tests"}.get(kind, kind)
+    return {"test": "data tests"}.get(kind, kind)
 
 
 def node_timings(data_dir: Path) -> list[tuple[float, str, str]]:
     """(seconds, layer, name) of every node of the last build, slowest first."""
     results = json.loads((data_dir / "target" / "run_results.json").read_text())
     manifest = json.loads((data_dir / "target" / "manifest.json").read_text())
-    nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
+    nodes = manifest["nodes"]
     timings = []
     for result in results["results"]:
         node = nodes.get(result["unique_id"], {})

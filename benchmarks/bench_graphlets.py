@@ -15,7 +15,7 @@
 3. Both memberships compared: mismatch count (0 expected). The Python walk has no depth
    bound; the SQL one stops at `max_depth` (64), which a data test guards.
 4. With `--whole`: `graphlets build` of the whole warehouse on the same data (every
-   model, data test and unit test), its wall time, CPU time and peak RSS.
+   model, seed and data test), its wall time, CPU time and peak RSS.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
     .venv/bin/python benchmarks/bench_spark.py --preset tiny
     .venv/bin/python benchmarks/bench_spark.py --master 'local[2]' DATA_DIR   # a raw/ folder
 
-Both builds run `graphlets build` (models, seed, data tests, unit tests) in a process
+Both builds run `graphlets build` (models, seed, data tests) in a process
 of their own on the same raw layer. From each build's run_results.json: the time in
-models, in data and unit tests, the rest (process and JVM start-up, dbt's parsing,
+models, in data tests, the rest (process and JVM start-up, dbt's parsing,
 Spark's metastore calls between nodes), the slowest models, and the raw rows read,
 from which docs/spark.md sizes a cluster for the paper preset.
 """
@@ -85,7 +85,7 @@ def report(name: str, build: dict[str, object]) -> None:
     by_kind = build["by_kind"]
     assert isinstance(by_kind, dict)
     models = by_kind.get("model", 0.0)
-    tests = by_kind.get("test", 0.0) + by_kind.get("unit_test", 0.0)
+    tests = by_kind.get("test", 0.0)
     rest = wall - sum(by_kind.values())
     print(
         f"{name}: {wall:.1f} s = models {models:.1f} s + tests {tests:.1f} s "

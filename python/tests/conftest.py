@@ -58,6 +58,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(line)
 
 
+def unit_test_count(data: DataDir) -> int:
+    """How many unit tests the project defines, from the data dir's last dbt manifest."""
+    manifest = json.loads((data.root / "target" / "manifest.json").read_text())
+    return len(manifest["unit_tests"])
+
+
 def exposure_marts(data: DataDir, exposure: str) -> set[str]:
     """The marts an exposure of the built project declares it depends on."""
     manifest = json.loads((data.root / "target" / "manifest.json").read_text())

@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import STORE, build
+from conftest import STORE, build, unit_test_count
 from test_truth_fixture import (  # noqa: F401  (run again on the Spark warehouse)
     test_executions_match_truth,
     test_external_inputs_match_truth,
@@ -155,6 +155,26 @@ def warehouse(bundled_on_spark: DataDir) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def test_bundled_store_marts_equal_duckdb(bundled_on_spark: DataDir, fixture_data: DataDir):
     assert_same_marts(fixture_data.warehouse, bundled_on_spark.warehouse)
+
+
+def test_unit_tests_pass_on_spark(bundled_on_spark: DataDir):
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graphlets.cli",
+            "test",
+            "--target",
+            "spark",
+            "--data-dir",
+            str(bundled_on_spark.root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert f"{unit_test_count(bundled_on_spark)} unit tests passed" in completed.stdout
 
 
 def test_spark_build_exposes_views_over_parquet(bundled_on_spark: DataDir):
