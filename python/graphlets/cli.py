@@ -62,6 +62,11 @@ DataDirOption = Annotated[
     ),
 ]
 
+TargetOption = Annotated[
+    str | None,
+    typer.Option(help="profiles.yml target: duckdb (default) or spark (docs/spark.md)."),
+]
+
 
 # Set once a failure has been said, so the console script does not add a line of its own.
 failure_reported = False
@@ -356,10 +361,7 @@ def build(
     var: Annotated[
         list[str] | None, typer.Option(help="A dbt var as NAME=VALUE (VALUE read as YAML).")
     ] = None,
-    target: Annotated[
-        str | None,
-        typer.Option(help="profiles.yml target: duckdb (default) or spark (docs/spark.md)."),
-    ] = None,
+    target: TargetOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Build the warehouse (dbt build: models, seeds and tests) from the raw layer."""
@@ -369,10 +371,7 @@ def build(
 
 @app.command("test")
 def unit_tests(
-    target: Annotated[
-        str | None,
-        typer.Option(help="profiles.yml target: duckdb (default) or spark (docs/spark.md)."),
-    ] = None,
+    target: TargetOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Run the SQL's dbt unit tests (hand-made input rows, expected output) against the
@@ -381,8 +380,7 @@ def unit_tests(
     from graphlets.warehouse import run_unit_tests
 
     data = DataDir.resolve(data_dir)
-    if not data.warehouse.is_file():
-        _fail(f"no warehouse at {data.warehouse}: run `graphlets build` first")
+    _require_warehouse(data)
     with _writing(data, "test", f"the warehouse {data.warehouse} is unchanged"):
         try:
             result = run_unit_tests(data, target)
@@ -396,11 +394,15 @@ def unit_tests(
     console.print(f"{len(result.nodes)} unit tests passed")
 
 
+def _require_warehouse(data: DataDir) -> None:
+    if not data.warehouse.is_file():
+        _fail(f"no warehouse at {data.warehouse}: run `graphlets build` first")
+
+
 def _refuse_stale(data: DataDir) -> None:
     from graphlets.build_status import staleness
 
-    if not data.warehouse.is_file():
-        _fail(f"no warehouse at {data.warehouse}: run `graphlets build` first")
+    _require_warehouse(data)
     problem = staleness(data)
     if problem:
         _fail(problem)
