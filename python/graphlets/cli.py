@@ -364,7 +364,7 @@ def build(
     target: TargetOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Build the warehouse (dbt build: models, seeds and tests) from the raw layer."""
+    """Build the warehouse (dbt build: models, seeds and data tests) from the raw layer."""
     variables = _checked_vars(var or [], as_of)
     _build_command(DataDir.resolve(data_dir), variables, target)
 
