@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import unit_test_count
 from typer.testing import CliRunner
 
@@ -23,6 +25,14 @@ def test_graphlets_test_runs_every_unit_test(fixture_data) -> None:
     count = unit_test_count(fixture_data)
     assert count >= 11
     assert f"{count} unit tests passed" in result.output
+    run = json.loads((fixture_data.root / "target" / "run_results.json").read_text())
+    passed = {r["unique_id"].split(".")[-1] for r in run["results"] if r["status"] == "pass"}
+    assert len(passed) == count
+    assert passed >= {
+        "outcome_is_the_first_rule_that_applies",
+        "cost_comes_from_the_first_rule_that_applies",
+        "tradeoff_sums_pipelines_and_compares_with_no_pruning",
+    }
 
 
 def test_graphlets_test_without_a_warehouse_says_what_to_do(tmp_path) -> None:
