@@ -382,9 +382,10 @@ def unit_tests(
     data = DataDir.resolve(data_dir)
     _require_warehouse(data)
     with _writing(data, "test", f"the warehouse {data.warehouse} is unchanged"):
+        # A BuildError is a GraphletsError, which _writing already turns into one line.
         try:
             result = run_unit_tests(data, target)
-        except (BuildError, SparkUnavailableError) as error:
+        except SparkUnavailableError as error:
             _fail(str(error))
     if not result.success:
         _fail(
