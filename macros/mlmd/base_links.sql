@@ -14,7 +14,7 @@ duplicates as (
 {%- if has_id %}
 
 duplicate_ids as (
-    {{ graphlets.later_duplicate_rows('source', ['id']) }}
+    {{ graphlets.later_duplicate_rows('source', ['id'], source('mlmd', source_table)) }}
 ),
 {%- endif %}
 

@@ -9,7 +9,7 @@ source as (
 ),
 
 duplicates as (
-    {{ graphlets.later_duplicate_rows('source', ['id']) }}
+    {{ graphlets.later_duplicate_rows('source', ['id'], source('mlmd', source_table)) }}
 ),
 
 types as (

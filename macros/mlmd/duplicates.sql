@@ -1,7 +1,11 @@
 {#- The file row numbers of rows that repeat an earlier row's key (file order):
     every copy after the first. An aggregate and a join, not a window over the
-    whole table, so it stays cheap and spills on big stores. -#}
-{% macro later_duplicate_rows(relation, key_columns) %}
+    whole table, so it stays cheap and spills on big stores. A single integer key
+    proven unique (`integers_proven_unique`, with bounds read from `raw_relation`)
+    skips the aggregate: it then reads no row. -#}
+{% macro later_duplicate_rows(relation, key_columns, raw_relation=none) %}
+    {%- set proof = graphlets.integers_proven_unique(relation, key_columns[0], raw_relation)
+        if key_columns | length == 1 else none %}
     select repeated.file_row_number
     from {{ relation }} as repeated
     inner join (
@@ -9,6 +13,9 @@
             {{ key_columns | join(', ') }},
             min(file_row_number) as first_row_number
         from {{ relation }}
+        {%- if proof %}
+        where not {{ proof }}
+        {%- endif %}
         group by {{ key_columns | join(', ') }}
         having count(*) > 1
     ) as keys_seen_twice

@@ -5,7 +5,7 @@ source as (
 ),
 
 duplicates as (
-    {{ graphlets.later_duplicate_rows('source', ['id']) }}
+    {{ graphlets.later_duplicate_rows('source', ['id'], source('mlmd', 'Type')) }}
 ),
 
 renamed as (
