@@ -9,7 +9,8 @@ source as (
 ),
 
 duplicates as (
-    {{ graphlets.later_duplicate_rows('source', [owner ~ '_id', 'name', 'is_custom_property']) }}
+    {{ graphlets.later_duplicate_rows(
+        'source', [owner ~ '_id', 'name', 'is_custom_property'], source('mlmd', source_table)) }}
 ),
 
 owners as (

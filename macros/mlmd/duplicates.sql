@@ -1,11 +1,11 @@
 {#- The file row numbers of rows that repeat an earlier row's key (file order):
     every copy after the first. An aggregate and a join, not a window over the
-    whole table, so it stays cheap and spills on big stores. A single integer key
-    proven unique (`integers_proven_unique`, with bounds read from `raw_relation`)
-    skips the aggregate: it then reads no row. -#}
+    whole table, so it stays cheap and spills on big stores. Given the raw table
+    behind `relation`, a key proven unique first (`integers_proven_unique`: an integer
+    first column, the others of few values) skips the aggregate: it reads no row. -#}
 {% macro later_duplicate_rows(relation, key_columns, raw_relation=none) %}
-    {%- set proof = graphlets.integers_proven_unique(relation, key_columns[0], raw_relation)
-        if key_columns | length == 1 else none %}
+    {%- set proof = graphlets.integers_proven_unique(
+        relation, key_columns[0], raw_relation, key_columns[1:]) if raw_relation else none %}
     select repeated.file_row_number
     from {{ relation }} as repeated
     inner join (

@@ -96,6 +96,8 @@ def broken_store(b: MLMDBuilder) -> NS:
     c.ex_no_time, _ = b.execution("StatisticsGen", run=r1, start=0, end=0)
     c.ex_negative, _ = b.execution("StatisticsGen", run=r1, start=-5_000, end=t(1))
     b.duplicate("Artifact", c.st, uri="/copied/again")
+    # A property written twice (same owner, name and kind): the later copy is set aside.
+    b.add_row("ArtifactProperty", **b.rows["ArtifactProperty"][0])
     # An export that repeats an Attribution's id for another link: the later row is set
     # aside (a unique test on the staged ids would otherwise fail the build).
     attributions = b.rows["Attribution"]
@@ -124,6 +126,7 @@ EXPECTED_QUARANTINE = Counter(
         ("Event", "unknown event type"): 2,
         ("EventPath", "path step of a missing event"): 6,
         ("ArtifactProperty", "several value columns set"): 1,
+        ("ArtifactProperty", "duplicate property"): 1,
         ("ExecutionProperty", "cost property holding text, not a number"): 1,
         ("Execution", "missing or negative timestamp"): 2,
         ("Execution", "unknown execution type_id"): 1,
