@@ -13,15 +13,21 @@ import pytest
 
 from graphlets.mlmd_schema import TABLES, column_names
 from graphlets.simulate import simulate
+from graphlets.simulate.tables import distinct_run_ids
 
 RESOLVER = "tfx.dsl.components.common.resolver.Resolver"
 IMPORTER = "tfx.dsl.components.common.importer.Importer"
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, duckdb.DuckDBPyConnection]:
+# The tiny fleet in one chunk, and in chunks of three pipelines (ids, names and truth
+# must come out whole when the simulator writes a fleet chunk by chunk).
+@pytest.fixture(scope="module", params=[None, 3], ids=["one_chunk", "chunks_of_3"])
+def tiny(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Path, duckdb.DuckDBPyConnection]:
     root = tmp_path_factory.mktemp("tiny")
-    simulate(root / "raw", preset="tiny", seed=0)
+    chunking = {"pipelines_per_chunk": request.param} if request.param else {}
+    simulate(root / "raw", preset="tiny", seed=0, **chunking)
     con = duckdb.connect()
     for table in TABLES:
         con.execute(f"create view {table} as select * from '{root / 'raw' / table}.parquet'")
@@ -79,6 +85,20 @@ def test_store_integrity(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
         )
         == 0
     )
+    # a URI ends in the id of the execution that wrote it (an Importer's, in its Tuner's;
+    # a cache hit outputs the artifacts of the execution it reuses)
+    assert (
+        one(
+            con,
+            f"""select count(*) from Artifact a
+                join Event e on e.artifact_id = a.id and e.type = 4
+                join X on X.id = e.execution_id and X.last_known_state = 3
+                left join X as tuner on tuner.id = try_cast(split_part(a.uri, '/', -1) as bigint)
+                where case when X.type_name = '{IMPORTER}' then tuner.cls is distinct from 'Tuner'
+                      else split_part(a.uri, '/', -1) <> cast(X.id as varchar) end""",
+        )
+        == 0
+    )
     # nothing is read before it exists
     assert (
         one(
@@ -107,6 +127,14 @@ def test_store_integrity(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
         )
         == 0
     )
+
+
+def test_run_ids_stay_distinct_across_chunks() -> None:
+    # A run id is its start time to the microsecond; one already taken (by a run of this
+    # chunk or of an earlier one) moves on until it is free.
+    taken = np.array([7, 9])
+    assert distinct_run_ids(np.array([5, 5, 7, 8, 6]), taken).tolist() == [5, 6, 8, 10, 11]
+    assert distinct_run_ids(np.array([1, 2]), taken).tolist() == [1, 2]
 
 
 def test_contexts_associations_attributions(tiny: tuple[Path, duckdb.DuckDBPyConnection]) -> None:

@@ -20,9 +20,9 @@ import pyarrow as pa
 from ..mlmd_schema import TABLES
 from .components import CACHED, COMPLETE, EXGEN, FAILED, TRAINER
 from .fleet import TEMPLATES, Fleet, plan_fleet
-from .presets import DAY_MS, PRESETS, WINDOW_START_MS, Preset, SimulationError, resolve
+from .presets import DAY_MS, PRESETS, WINDOW_START_MS, SimulationError, resolve
 from .runs import Runs, simulate_runs
-from .tables import Sink, build_tables
+from .tables import Sink, build_tables, write_registry
 from .writers import ParquetWriter, SqliteWriter, write_parquet_table
 
 __all__ = ["PRESETS", "SimulationSummary", "simulate", "truth_path_for"]
@@ -55,6 +55,11 @@ def truth_path_for(out: Path, fmt: str) -> Path:
     return out.parent / "simulation_truth.parquet"
 
 
+# Pipelines simulated and written at a time: memory follows a chunk, not the fleet. A
+# fleet's bytes depend on it (each chunk after the first draws from streams of its own).
+PIPELINES_PER_CHUNK = 250
+
+
 def simulate(
     out: Path,
     *,
@@ -64,9 +69,13 @@ def simulate(
     seed: int = 0,
     fmt: str = "parquet",
     progress: Callable[[str], None] | None = None,
+    pipelines_per_chunk: int = PIPELINES_PER_CHUNK,
 ) -> SimulationSummary:
     """Simulate a fleet and write it: fmt="parquet" -> `out` is the raw directory (15
-    Parquet files); fmt="sqlite" -> `out` is an MLMD SQLite file. Same seed, same bytes."""
+    Parquet files); fmt="sqlite" -> `out` is an MLMD SQLite file. Same seed, same bytes.
+
+    The fleet is planned whole, then simulated and written a chunk of pipelines at a
+    time (pipelines never interact), so memory does not grow with the fleet."""
     if fmt not in ("parquet", "sqlite"):
         raise SimulationError(f"unknown format {fmt!r}; use parquet or sqlite")
     say = progress or (lambda _msg: None)
@@ -77,15 +86,25 @@ def simulate(
     t0 = WINDOW_START_MS
     t_end = t0 + chosen.days * DAY_MS
     fleet = plan_fleet(chosen, rngs[0], t0, t_end)
-    runs = simulate_runs(fleet, chosen, rngs[1], t_end)
-    say(f"planned {fleet.n} pipelines, {runs.n:,} runs")
     writer = ParquetWriter(out) if fmt == "parquet" else SqliteWriter(out)
     sink = Sink(writer.put)
+    truths, runs_total = [], 0
     try:
-        info = build_tables(fleet, runs, rngs[2], say, sink)
+        write_registry(sink)
+        for chunk, lo in enumerate(range(0, fleet.n, pipelines_per_chunk)):
+            hi = min(lo + pipelines_per_chunk, fleet.n)
+            part = fleet.subset(lo, hi)
+            runs_rng, tables_rng = _chunk_rngs(seed, chunk, rngs)
+            runs = simulate_runs(part, chosen, runs_rng, t_end)
+            info = build_tables(part, runs, tables_rng, sink)
+            truths.append(_truth(part, runs, info))
+            runs_total += int(np.count_nonzero(info["run_ctx"] >= 0))
+            sink.next_chunk()
+            say(f"pipelines {hi:,} of {fleet.n:,}: {sum(sink.rows.values()):,} rows")
+            del runs, info
     finally:
         writer.close()
-    truth = _truth(fleet, runs, info, chosen)
+    truth = pa.concat_tables(truths)
     truth_path = truth_path_for(out, fmt)
     truth_path.parent.mkdir(parents=True, exist_ok=True)
     write_parquet_table(truth, truth_path)
@@ -93,7 +112,6 @@ def simulate(
     decided = ~np.asarray(truth.column("pending"))
     pushed = np.asarray(truth.column("pushed"))
     share = float(1.0 - pushed[decided].mean()) if decided.any() else float("nan")
-    say(f"wrote {sum(rows.values()):,} rows")
     return SimulationSummary(
         preset=chosen.name,
         seed=seed,
@@ -102,11 +120,11 @@ def simulate(
         truth_path=truth_path,
         pipelines=fleet.n,
         days=chosen.days,
-        runs=int(np.count_nonzero(info["run_ctx"] >= 0)),
+        runs=runs_total,
         trainer_runs=truth.num_rows,
-        executions=info["n_exec"],
-        artifacts=info["n_art"],
-        events=info["n_ev"],
+        executions=rows["Execution"],
+        artifacts=rows["Artifact"],
+        events=rows["Event"],
         rows_total=sum(rows.values()),
         rows_by_table=rows,
         share_not_pushed=share,
@@ -114,7 +132,19 @@ def simulate(
     )
 
 
-def _truth(fleet: Fleet, runs: Runs, info: dict, preset: Preset) -> pa.Table:
+def _chunk_rngs(
+    seed: int, chunk: int, rngs: list[np.random.Generator]
+) -> tuple[np.random.Generator, np.random.Generator]:
+    """The random streams of a chunk's runs and tables: the fleet's own for the first chunk
+    (a fleet of one chunk is what it was before chunking), streams of its own for later
+    ones."""
+    if chunk == 0:
+        return rngs[1], rngs[2]
+    runs_seq, tables_seq = np.random.SeedSequence(seed, spawn_key=(4, chunk)).spawn(2)
+    return np.random.default_rng(runs_seq), np.random.default_rng(tables_seq)
+
+
+def _truth(fleet: Fleet, runs: Runs, info: dict) -> pa.Table:
     """One row per non-cached trainer execution (= one model graphlet)."""
     st = runs.stat[:, TRAINER]
     rows = np.nonzero((st > 0) & (st != CACHED))[0]
@@ -170,5 +200,4 @@ def _truth(fleet: Fleet, runs: Runs, info: dict, preset: Preset) -> pa.Table:
         "outcome": pa.array(outcome.astype(object), pa.string()),
         "trainer_complete": pa.array(state == COMPLETE),
     }
-    _ = preset
     return pa.table(cols)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -77,6 +77,16 @@ class Fleet:
     tfx_version: np.ndarray  # int, index into TFX_VERSIONS
     change_frac: np.ndarray  # (P, 2) float: where in its life a structure change happens
     change_slot: np.ndarray  # (P, 2) int: the component it flips, -1 for none
+
+    def subset(self, lo: int, hi: int) -> Fleet:
+        """Pipelines lo..hi-1, numbered from 0 (the simulator runs a fleet in chunks)."""
+        rows = slice(lo, hi)
+        arrays = {
+            f.name: getattr(self, f.name)[rows]
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+        return replace(self, n=hi - lo, names=self.names[rows], **arrays)
 
 
 def plan_fleet(preset: Preset, rng: np.random.Generator, t0: int, t_end: int) -> Fleet:

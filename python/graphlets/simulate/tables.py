@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..mlmd_schema import ARROW_TYPES, SCHEMA_VERSION, TABLES, arrow_schema
 from . import strings
@@ -139,16 +140,64 @@ class Props:
         return make_table(table, cols, own.size)
 
 
+# The id sequences of a store, each numbered by the rows of one table, and the columns
+# that hold their ids.
+ID_SEQUENCES = {
+    "execution": "Execution",
+    "artifact": "Artifact",
+    "event": "Event",
+    "context": "Context",
+    "association": "Association",
+    "attribution": "Attribution",
+}
+ID_COLUMNS = {
+    "Execution": {"id": "execution"},
+    "Artifact": {"id": "artifact"},
+    "Event": {"id": "event", "artifact_id": "artifact", "execution_id": "execution"},
+    "EventPath": {"event_id": "event"},
+    "Context": {"id": "context"},
+    "ParentContext": {"context_id": "context", "parent_context_id": "context"},
+    "Association": {"id": "association", "context_id": "context", "execution_id": "execution"},
+    "Attribution": {"id": "attribution", "context_id": "context", "artifact_id": "artifact"},
+    "ExecutionProperty": {"execution_id": "execution"},
+    "ArtifactProperty": {"artifact_id": "artifact"},
+    "ContextProperty": {"context_id": "context"},
+}
+
+
 class Sink:
-    """Receives each table as soon as it is built, so that only one is held at a time."""
+    """Receives each table as soon as it is built, so that only one is held at a time.
+
+    The fleet is built in chunks of pipelines, and a chunk numbers its rows from 1: the
+    sink shifts every id past the ids of the chunks before it (`next_chunk`), so that
+    each id sequence stays dense from 1 over the whole fleet."""
 
     def __init__(self, put: Callable[[str, pa.Table], None]) -> None:
         self.put = put
         self.rows: dict[str, int] = {}
+        self.base = dict.fromkeys(ID_SEQUENCES, 0)
+        self.chunk_rows: dict[str, int] = {}
+        # The run ids (pipeline_run context names, in microseconds) written so far.
+        self.run_ids = np.zeros(0, dtype=np.int64)
 
     def __setitem__(self, name: str, table: pa.Table) -> None:
+        for column, sequence in ID_COLUMNS.get(name, {}).items():
+            if self.base[sequence]:
+                i = table.schema.get_field_index(column)
+                shifted = pc.add(table.column(i), self.base[sequence])
+                table = table.set_column(i, table.schema.field(i), shifted)
         self.put(name, table)
-        self.rows[name] = table.num_rows
+        self.rows[name] = self.rows.get(name, 0) + table.num_rows
+        self.chunk_rows[name] = table.num_rows
+
+    def fleet_ids(self, sequence: str, ids: np.ndarray) -> np.ndarray:
+        """A chunk's ids (0 = none) as the store numbers them, for ids written into text."""
+        return np.where(ids > 0, ids + self.base[sequence], ids)
+
+    def next_chunk(self) -> None:
+        for sequence, table in ID_SEQUENCES.items():
+            self.base[sequence] += self.chunk_rows.get(table, 0)
+        self.chunk_rows = {}
 
 
 # MLMD event types and the direction of an event's edge (inputs sort before outputs).
@@ -158,43 +207,29 @@ INPUT, OUTPUT = 0, 1
 PIPELINE_CTX, RUN_CTX, NODE_CTX, CACHE_CTX = 0, 1, 2, 3
 
 
-def build_tables(
-    fleet: Fleet, runs: Runs, rng: np.random.Generator, progress: Callable[[str], None], out: Sink
-) -> dict:
-    """Expand the runs into the 15 MLMD tables, handing each to `out` as soon as it is built.
-    The only random draws, in this order: execution names, then execution_cache context
-    names (same seed, same bytes)."""
+def build_tables(fleet: Fleet, runs: Runs, rng: np.random.Generator, out: Sink) -> dict:
+    """Expand one chunk's runs into the MLMD tables (all but the type registry, which
+    `write_registry` writes once), handing each to `out` as soon as it is built. The only
+    random draws, in this order: execution names, then execution_cache context names
+    (same seed, same bytes)."""
     type_id = type_ids()
-    _write_types(type_id, out)
     execs = _plan_executions(runs)
     out["Execution"] = _execution_table(fleet, execs, type_id, rng)
-    progress(f"executions: {execs.n:,}")
-    arts = _plan_artifacts(fleet, runs, execs)
+    arts = _plan_artifacts(fleet, runs, execs, out)
     out["Artifact"] = _artifact_table(execs, arts, type_id)
-    progress(f"artifacts: {arts.n:,}")
     events = _write_events(fleet, runs, execs, arts, out)
-    progress(f"events: {events.n:,}")
     contexts = _write_contexts(fleet, runs, execs, type_id, rng, out)
-    progress(f"contexts: {contexts.n:,}, associations: {out.rows['Association']:,}")
     out["Attribution"] = _attribution_table(runs, execs, events, contexts, arts.n)
-    progress(f"attributions: {out.rows['Attribution']:,}")
     run_ctx = _run_contexts(runs, execs, contexts)
-    n_events = events.n
     del events, contexts
     out["ExecutionProperty"] = _execution_props(fleet, runs, execs, arts.tuner_execution)
     out["ArtifactProperty"] = _artifact_props(fleet, runs, arts)
-    progress("properties done")
-    return {
-        "eid": execs.id_of,
-        "run_ctx": run_ctx,
-        "n_exec": execs.n,
-        "n_art": arts.n,
-        "n_ev": n_events,
-    }
+    return {"eid": out.fleet_ids("execution", execs.id_of), "run_ctx": run_ctx}
 
 
-def _write_types(type_id: dict[str, int], out: Sink) -> None:
+def write_registry(out: Sink) -> None:
     """Type, TypeProperty, ParentType and MLMDEnv: the registry of a fresh TFX store."""
+    type_id = type_ids()
     rows = type_rows()
     out["Type"] = make_table(
         "Type",
@@ -314,15 +349,16 @@ class _ArtifactRows:
     pipe: np.ndarray
     uri: pa.Array
     first_of: np.ndarray  # (R, NS) id of the first output of (run, slot), 0 = none
-    tuner_execution: np.ndarray  # per pipeline: the Tuner execution of its first run
+    tuner_execution: np.ndarray  # per pipeline: its first run's Tuner execution (store id)
 
     @property
     def n(self) -> int:
         return self.id.size
 
 
-def _plan_artifacts(fleet: Fleet, runs: Runs, execs: _ExecutionRows) -> _ArtifactRows:
-    """Number the artifacts: a COMPLETE execution publishes all of its outputs."""
+def _plan_artifacts(fleet: Fleet, runs: Runs, execs: _ExecutionRows, out: Sink) -> _ArtifactRows:
+    """Number the artifacts: a COMPLETE execution publishes all of its outputs. Their URIs
+    (and `tuner_execution`) hold execution ids as the store numbers them."""
     n_new = np.where(execs.state == COMPLETE, np.array(N_OUT)[execs.slot], 0)
     first_id = 1 + np.cumsum(n_new) - n_new
     first_of = np.zeros((runs.n, NS), dtype=np.int64)
@@ -332,8 +368,9 @@ def _plan_artifacts(fleet: Fleet, runs: Runs, execs: _ExecutionRows) -> _Artifac
     output = ids - first_id[execution]
     slot = execs.slot[execution]
     pipe = execs.pipe[execution]
-    tuner_execution = _first_tuner_execution(fleet, runs, execs)
-    uri = _artifact_uris(fleet, execs.id[execution], slot, output, pipe, tuner_execution)
+    tuner_execution = out.fleet_ids("execution", _first_tuner_execution(fleet, runs, execs))
+    exec_id = out.fleet_ids("execution", execs.id[execution])
+    uri = _artifact_uris(fleet, exec_id, slot, output, pipe, tuner_execution)
     return _ArtifactRows(
         id=ids,
         execution=execution,
@@ -862,11 +899,19 @@ def _assign_contexts(execs: _ExecutionRows, cache_owner: np.ndarray) -> _Context
 
 
 def _context_names(
-    fleet: Fleet, runs: Runs, execs: _ExecutionRows, contexts: _Contexts, rng: np.random.Generator
+    fleet: Fleet,
+    runs: Runs,
+    execs: _ExecutionRows,
+    contexts: _Contexts,
+    rng: np.random.Generator,
+    out: Sink,
 ) -> pa.Array:
     """Names in id order: the pipeline, the run id (its start time), `pipeline.node`, and a
     random cache key (the second draw of `rng`)."""
     run_us = runs.start_ms * 1000 + execs.run_rank % 1000
+    run_keys = contexts.key[contexts.kind == RUN_CTX]
+    run_us[run_keys] = distinct_run_ids(run_us[run_keys], out.run_ids)
+    out.run_ids = np.union1d(out.run_ids, run_us[run_keys])
     node_names = [
         f"{p}.{EXGEN_NODE_IDS[kind] if s == EXGEN else NODE_IDS[s]}"
         for p, kind in zip(fleet.names, fleet.exgen_kind.tolist(), strict=True)
@@ -891,6 +936,21 @@ def _context_names(
     return pa.concat_arrays(pieces).take(pa.array(inv_perm))
 
 
+def distinct_run_ids(us: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """Run ids are start times to the microsecond, the microsecond being the run's rank in
+    its chunk; a run id that another run (of this chunk or an earlier one) holds moves on by
+    a microsecond until it is free."""
+    us = us.copy()
+    while True:
+        order = np.argsort(us, kind="stable")
+        repeated = np.zeros(us.size, dtype=bool)
+        repeated[order[1:]] = us[order[1:]] == us[order[:-1]]
+        clash = repeated | np.isin(us, taken)
+        if not clash.any():
+            return us
+        us[clash] += 1
+
+
 def _write_contexts(
     fleet: Fleet,
     runs: Runs,
@@ -912,7 +972,7 @@ def _write_contexts(
         {
             "id": np.arange(1, contexts.n + 1),
             "type_id": np.array([type_id[n] for n in CONTEXT_TYPES])[contexts.kind],
-            "name": _context_names(fleet, runs, execs, contexts, rng),
+            "name": _context_names(fleet, runs, execs, contexts, rng, out),
             "create_time_since_epoch": execs.create_ms[contexts.first_execution],
             "last_update_time_since_epoch": last_ms[1:],
         },

@@ -15,28 +15,39 @@ ROW_GROUP = 1 << 20
 SQLITE_BATCH = 100_000
 
 
+def _options(table: pa.Table) -> dict:
+    """Deterministic: no statistics that depend on timing, zstd."""
+    return {
+        "schema": table.schema,
+        "compression": "zstd",
+        "use_dictionary": True,
+        "write_statistics": True,
+    }
+
+
 def write_parquet_table(table: pa.Table, path: Path) -> None:
-    """Deterministic: fixed row groups, no statistics that depend on timing, zstd."""
-    pq.write_table(
-        table,
-        path,
-        row_group_size=ROW_GROUP,
-        compression="zstd",
-        use_dictionary=True,
-        write_statistics=True,
-    )
+    with pq.ParquetWriter(path, **_options(table)) as file:
+        file.write_table(table, row_group_size=ROW_GROUP)
 
 
 class ParquetWriter:
+    """One Parquet file per table, a chunk of the fleet appended at a time."""
+
     def __init__(self, raw_dir: Path) -> None:
         self.raw_dir = raw_dir
         raw_dir.mkdir(parents=True, exist_ok=True)
+        self.files: dict[str, pq.ParquetWriter] = {}
 
     def put(self, name: str, table: pa.Table) -> None:
-        write_parquet_table(table, self.raw_dir / f"{name}.parquet")
+        if name not in self.files:
+            self.files[name] = pq.ParquetWriter(self.raw_dir / f"{name}.parquet", **_options(table))
+        elif not table.num_rows:
+            return  # an empty chunk would add an empty row group
+        self.files[name].write_table(table, row_group_size=ROW_GROUP)
 
     def close(self) -> None:
-        pass
+        for file in self.files.values():
+            file.close()
 
 
 def mlmd_ddl_statements() -> tuple[list[str], list[str]]:
