@@ -101,7 +101,7 @@ def simulate(
             runs_total += int(np.count_nonzero(info["run_ctx"] >= 0))
             sink.next_chunk()
             say(f"pipelines {hi:,} of {fleet.n:,}: {sum(sink.rows.values()):,} rows")
-            del runs, info
+            del runs, info  # before the next chunk is built beside them
     finally:
         writer.close()
     truth = pa.concat_tables(truths)

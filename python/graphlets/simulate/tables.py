@@ -140,16 +140,8 @@ class Props:
         return make_table(table, cols, own.size)
 
 
-# The id sequences of a store, each numbered by the rows of one table, and the columns
-# that hold their ids.
-ID_SEQUENCES = {
-    "execution": "Execution",
-    "artifact": "Artifact",
-    "event": "Event",
-    "context": "Context",
-    "association": "Association",
-    "attribution": "Attribution",
-}
+# The columns that hold ids, by the id sequence they draw from; a table's own `id`
+# column numbers its sequence.
 ID_COLUMNS = {
     "Execution": {"id": "execution"},
     "Artifact": {"id": "artifact"},
@@ -163,6 +155,7 @@ ID_COLUMNS = {
     "ArtifactProperty": {"artifact_id": "artifact"},
     "ContextProperty": {"context_id": "context"},
 }
+NUMBERED_BY = {columns["id"]: table for table, columns in ID_COLUMNS.items() if "id" in columns}
 
 
 class Sink:
@@ -175,7 +168,7 @@ class Sink:
     def __init__(self, put: Callable[[str, pa.Table], None]) -> None:
         self.put = put
         self.rows: dict[str, int] = {}
-        self.base = dict.fromkeys(ID_SEQUENCES, 0)
+        self.base = dict.fromkeys(NUMBERED_BY, 0)
         self.chunk_rows: dict[str, int] = {}
         # The run ids (pipeline_run context names, in microseconds) written so far.
         self.run_ids = np.zeros(0, dtype=np.int64)
@@ -195,7 +188,7 @@ class Sink:
         return np.where(ids > 0, ids + self.base[sequence], ids)
 
     def next_chunk(self) -> None:
-        for sequence, table in ID_SEQUENCES.items():
+        for sequence, table in NUMBERED_BY.items():
             self.base[sequence] += self.chunk_rows.get(table, 0)
         self.chunk_rows = {}
 
