@@ -3,9 +3,15 @@ importing the command's modules, ends in one line, not a traceback or silence.""
 
 from __future__ import annotations
 
+import signal
 import sys
 
-from graphlets.errors import GraphletsError
+# Held until the command's modules are imported: a KeyboardInterrupt raised inside a C
+# extension's initialisation (DuckDB's) aborts the process. Python reads and runs this
+# line first, so only the interpreter's own start-up comes before it.
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+from graphlets.errors import GraphletsError  # noqa: E402
 
 INTERRUPTED = 130  # the shell's code for "ended by SIGINT"
 
@@ -13,8 +19,11 @@ INTERRUPTED = 130  # the shell's code for "ended by SIGINT"
 def main() -> None:
     cli = None
     try:
-        from graphlets import cli
-
+        try:
+            from graphlets import cli
+        finally:
+            # A Ctrl-C that came meanwhile is delivered here, as a KeyboardInterrupt.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         cli.app()
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")

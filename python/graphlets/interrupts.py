@@ -4,6 +4,7 @@ reported as some other failure."""
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,8 +44,16 @@ def noticing_interrupts() -> Iterator[Interrupts]:
         state.received = True
         raise KeyboardInterrupt
 
+    def quiet_when_interrupted(unraisable: sys.UnraisableHookArgs) -> None:
+        # Python swallows an exception raised in a destructor (pyarrow's writers close in
+        # __del__) and prints its traceback; a Ctrl-C landing there is already noted.
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous_hook(unraisable)
+
     previous = signal.signal(signal.SIGINT, interrupt)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, quiet_when_interrupted
     try:
         yield state
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
