@@ -66,19 +66,21 @@ def ingest_mlmd(
         url = store_url.parse(str(location))
     except store_url.StoreUrlError as error:
         raise IngestError(str(error)) from None
+    # Removed on any failure until the swap, closing the reader included (a Ctrl-C there
+    # left it behind).
+    staging = rawlayer.new_version_dir(raw_dir)
     try:
         with readers.open_reader(url, connect_timeout) as reader:
             found = reader.columns()
             version = _checked_schema_version(reader, found)
             plan, filled = _plan(found)
-            staging = rawlayer.new_version_dir(raw_dir)
-            try:
-                rows = _copy_tables(_read_ahead(reader.read(plan)), staging, progress)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+            rows = _copy_tables(_read_ahead(reader.read(plan)), staging, progress)
     except (readers.ReaderError, IngestError) as error:
+        rawlayer.discard(staging)
         raise IngestError(f"{url.display}: {error}") from None
+    except BaseException:
+        rawlayer.discard(staging)
+        raise
     # The manifest records the store without its password (`display`).
     rawlayer.swap_in(staging, raw_dir, source_kind="mlmd", source=url.path or url.display)
     return IngestSummary(url.display, version, rows, filled)
