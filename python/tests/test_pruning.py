@@ -154,7 +154,7 @@ def test_fixture_backtest_has_every_policy(warehouse):
 
 
 @pytest.fixture(scope="module")
-def small_fleet(tmp_path_factory: pytest.TempPathFactory):
+def small_fleet_data(tmp_path_factory: pytest.TempPathFactory) -> DataDir:
     from graphlets.simulate import simulate
 
     data = DataDir(tmp_path_factory.mktemp("small_fleet"))
@@ -163,6 +163,7 @@ def small_fleet(tmp_path_factory: pytest.TempPathFactory):
         data,
         "build",
         "--select",
+        "+fct_graphlets",
         "+rpt_pruning_headline",
         "+rpt_pruning_pipeline_impact",
         "+fct_graphlet_pruning_decisions",
@@ -171,7 +172,12 @@ def small_fleet(tmp_path_factory: pytest.TempPathFactory):
         "cautious",
     )
     assert result.success, [f"{n.name}: {n.message}" for n in result.failures]
-    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+    return data
+
+
+@pytest.fixture(scope="module")
+def small_fleet(small_fleet_data: DataDir):
+    with duckdb.connect(str(small_fleet_data.warehouse), read_only=True) as con:
         yield con
 
 
@@ -281,6 +287,30 @@ def test_small_fleet_pipeline_impact_adds_up_to_the_headline(small_fleet):
 
 
 @pytest.mark.slow
+def test_small_fleet_outcomes_are_the_simulators_truth(small_fleet, small_fleet_data):
+    # The truth file applies the spec's outcome rules to what the simulator recorded; the
+    # warehouse finds them by walking the store. Every graphlet, both ways.
+    truth = small_fleet_data.root / "simulation_truth.parquet"
+    rows = small_fleet.execute(
+        """
+        select truth.outcome as expected, graphlets.outcome as built, count(*) as graphlets
+        from read_parquet(?) as truth
+        full join marts.fct_graphlets as graphlets
+            on truth.trainer_execution_id = graphlets.graphlet_id
+        group by all
+        """,
+        [str(truth)],
+    ).fetchall()
+    assert [row for row in rows if row[0] != row[1]] == []
+    assert {row[0] for row in rows} >= {
+        "pushed",
+        "blessed_not_pushed",
+        "not_blessed",
+        "training_failed",
+        "pending",
+    }
+
+
 def test_small_fleet_causes_show_the_simulated_signals(small_fleet):
     rows = {
         r["cause_signal"]: r

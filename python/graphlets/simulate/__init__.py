@@ -18,10 +18,23 @@ import numpy as np
 import pyarrow as pa
 
 from ..mlmd_schema import TABLES
-from .components import CACHED, COMPLETE, EXGEN, FAILED, TRAINER
+from .components import (
+    BULK,
+    CACHED,
+    CANCELED,
+    COMPLETE,
+    EVAL,
+    EXGEN,
+    FAILED,
+    INFRA,
+    NEW,
+    PUSHER,
+    RUNNING,
+    TRAINER,
+)
 from .fleet import TEMPLATES, Fleet, plan_fleet
 from .presets import DAY_MS, PRESETS, WINDOW_START_MS, SimulationError, resolve
-from .runs import Runs, simulate_runs
+from .runs import Runs, later_trainer, simulate_runs
 from .tables import Sink, build_tables, write_registry
 from .writers import ParquetWriter, SqliteWriter, write_parquet_table
 
@@ -58,6 +71,9 @@ def truth_path_for(out: Path, fmt: str) -> Path:
 # Pipelines simulated and written at a time: memory follows a chunk, not the fleet. A
 # fleet's bytes depend on it (each chunk after the first draws from streams of its own).
 PIPELINES_PER_CHUNK = 250
+
+# The nodes that consume a trained Model as such (not as a baseline or warm start).
+DOWNSTREAM = (EVAL, INFRA, PUSHER, BULK)
 
 
 def simulate(
@@ -144,33 +160,66 @@ def _chunk_rngs(
     return np.random.default_rng(runs_seq), np.random.default_rng(tables_seq)
 
 
+def _downstream_of_models(runs: Runs) -> tuple[np.ndarray, np.ndarray]:
+    """Per run, for the Model its trainer made: whether any execution consumed it (the
+    spec's D(T): Evaluator, InfraValidator, Pusher, BulkInferrer, in its own run or in a
+    later one whose trainer reused it from cache), and whether one of them is still
+    RUNNING or NEW. A CANCELED execution records no events, as in TFX, so it consumed
+    nothing; a Model read as a baseline or a warm start is not consumed either (those
+    keys end a graphlet)."""
+    model_run = runs.src[:, TRAINER]
+    states = runs.stat[:, list(DOWNSTREAM)]
+    ran = ((states > 0) & (states != CANCELED)).any(axis=1)
+    unfinished = np.isin(states, (NEW, RUNNING)).any(axis=1)
+    consumed = np.zeros(runs.n, dtype=bool)
+    consumed_unfinished = np.zeros(runs.n, dtype=bool)
+    used = model_run >= 0
+    np.logical_or.at(consumed, model_run[used], ran[used])
+    np.logical_or.at(consumed_unfinished, model_run[used], unfinished[used])
+    return consumed, consumed_unfinished
+
+
 def _truth(fleet: Fleet, runs: Runs, info: dict) -> pa.Table:
-    """One row per non-cached trainer execution (= one model graphlet)."""
+    """One row per non-cached trainer execution (= one model graphlet), its outcome by
+    the spec's rules (docs/definitions.md §2) on what the store records."""
     st = runs.stat[:, TRAINER]
     rows = np.nonzero((st > 0) & (st != CACHED))[0]
     rows = rows[np.argsort(info["eid"][rows, TRAINER], kind="stable")]
     p = runs.pipe[rows]
     state = st[rows].astype(np.int64)
-    failed = (state == FAILED) | (state == 6)
-    pending = runs.pending[rows] & ~failed
-    pushed = runs.model_pushed[rows] & ~pending & ~failed
-    outcome = np.where(
-        failed,
-        "training_failed",
-        np.where(
-            pending,
-            "pending",
-            np.where(
-                pushed,
-                "pushed",
-                np.where(
-                    runs.model_blessed[rows],
-                    "blessed_not_pushed",
-                    np.where(runs.judged[rows], "not_blessed", "no_evaluation"),
-                ),
-            ),
-        ),
+    failed = (state == FAILED) | (state == CANCELED)
+    training = (state == RUNNING) | (state == NEW)
+    consumed, consumed_unfinished = _downstream_of_models(runs)
+    consumed, consumed_unfinished = consumed[rows], consumed_unfinished[rows]
+    later_graphlet = later_trainer(runs.pipe, (st > 0) & (st != CACHED))[rows]
+    # A ModelBlessing exists once the deciding Evaluator completed (the window can cut it).
+    decision = np.maximum(runs.decision_run[rows], 0)
+    blessed = (
+        runs.model_blessed[rows]
+        & (runs.decision_run[rows] >= 0)
+        & (runs.stat[decision, EVAL] == COMPLETE)
     )
+    pushed = runs.model_pushed[rows] & ~failed & ~training
+    outcome = np.select(
+        [
+            failed,
+            training,
+            pushed,
+            ~later_graphlet & (~consumed | consumed_unfinished),
+            blessed,
+            consumed,
+        ],
+        [
+            "training_failed",
+            "pending",
+            "pushed",
+            "pending",
+            "blessed_not_pushed",
+            "not_blessed",
+        ],
+        "no_evaluation",
+    )
+    pending = outcome == "pending"
     names = np.array(fleet.names, dtype=object)
     cols = {
         "trainer_execution_id": pa.array(info["eid"][rows, TRAINER]),
@@ -194,8 +243,8 @@ def _truth(fleet: Fleet, runs: Runs, info: dict) -> pa.Table:
         "days_since_last_push": pa.array(runs.days_since_push[rows]),
         "bless_probability": pa.array(runs.bless_prob[rows]),
         "evaluated": pa.array(runs.judged[rows]),
-        "blessed": pa.array(runs.model_blessed[rows] & ~pending),
-        "pushed": pa.array(pushed),
+        "blessed": pa.array(blessed & ~pending),
+        "pushed": pa.array(outcome == "pushed"),
         "pending": pa.array(pending),
         "outcome": pa.array(outcome.astype(object), pa.string()),
         "trainer_complete": pa.array(state == COMPLETE),

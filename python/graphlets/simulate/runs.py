@@ -97,7 +97,6 @@ class Runs:
     bless_prob: np.ndarray
     days_since_push: np.ndarray
     decision_run: np.ndarray
-    pending: np.ndarray
 
 
 def _group_start(pipe: np.ndarray) -> np.ndarray:
@@ -488,23 +487,14 @@ def _close_window(
     return create, end, cpu
 
 
-def _settle_decisions(ex: _Executions, ev: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """A push decision cut off by the window is not known yet: the model is pending, as is
-    a completed model no evaluation has judged while no later trainer ran.
-    Returns (model_pushed, pending)."""
-    stat, pipe = ex.stat, ex.runs.pipe
+def _settle_pushes(ex: _Executions, ev: dict[str, np.ndarray]) -> np.ndarray:
+    """Whether each trainer run's Model was pushed in the store: a push the window cut off
+    (the deciding Evaluator or its Pusher not COMPLETE by the end) did not happen."""
+    stat = ex.stat
     decision_run = ev["decision_run"]
-    pending = stat[:, TRAINER] == RUNNING
     dr = np.maximum(decision_run, 0)
-    decided_cut = (decision_run >= 0) & (stat[dr, PUSHER] != COMPLETE) & ev["model_pushed"]
-    decided_cut |= (decision_run >= 0) & (stat[dr, EVAL] != COMPLETE)
-    model_pushed = ev["model_pushed"] & ~decided_cut
-    tc_final = stat[:, TRAINER] == COMPLETE
-    later_trainer = _later_trainer(
-        pipe, np.isin(stat[:, TRAINER], (COMPLETE, FAILED, CANCELED, RUNNING))
-    )
-    pending |= decided_cut | (tc_final & (decision_run < 0) & ~later_trainer)
-    return model_pushed, pending
+    cut = (decision_run >= 0) & ((stat[dr, PUSHER] != COMPLETE) | (stat[dr, EVAL] != COMPLETE))
+    return ev["model_pushed"] & ~cut
 
 
 def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end: int) -> Runs:
@@ -516,7 +506,7 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
     data = _record_data(ex, fleet, rng)
     ev = _evaluate_and_deploy(ex, fleet, draws, data, struct_change)
     create, end, cpu = _close_window(ex, fleet, rng, t_end)
-    model_pushed, pending = _settle_decisions(ex, ev)
+    model_pushed = _settle_pushes(ex, ev)
     return Runs(
         n=runs.n,
         pipe=runs.pipe,
@@ -549,11 +539,10 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
         bless_prob=ev["prob"],
         days_since_push=ev["days"],
         decision_run=ev["decision_run"],
-        pending=pending,
     )
 
 
-def _later_trainer(pipe: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def later_trainer(pipe: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Whether a later run of the same pipeline has a (non-cached) trainer execution."""
     rev = mask[::-1]
     prev_pipe = pipe[::-1]
