@@ -204,17 +204,13 @@ def simulate(
     else:
         with _writing(data, "simulate", "the previous raw layer is unchanged"):
             _refuse_replacing_a_real_store(data, force)
-            target = rawlayer.new_version_dir(data.raw)
-            try:
+            with rawlayer.new_version(data.raw) as target:
                 summary = _simulate_into(run_simulation, target, preset, pipelines, days, seed, fmt)
-            except BaseException:
-                rawlayer.discard(target)
-                raise
-            source = (
-                f"preset {summary.preset}, {summary.pipelines} pipelines, "
-                f"{summary.days} days, seed {seed}"
-            )
-            rawlayer.swap_in(target, data.raw, source_kind="simulate", source=source)
+                source = (
+                    f"preset {summary.preset}, {summary.pipelines} pipelines, "
+                    f"{summary.days} days, seed {seed}"
+                )
+                rawlayer.swap_in(target, data.raw, source_kind="simulate", source=source)
             target = data.raw
     rate = summary.rows_total / summary.seconds if summary.seconds else 0.0
     console.print(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import queue
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,23 +65,17 @@ def ingest_mlmd(
         url = store_url.parse(str(location))
     except store_url.StoreUrlError as error:
         raise IngestError(str(error)) from None
-    # Removed on any failure until the swap, closing the reader included (a Ctrl-C there
-    # left it behind).
-    staging = rawlayer.new_version_dir(raw_dir)
-    try:
-        with readers.open_reader(url, connect_timeout) as reader:
-            found = reader.columns()
-            version = _checked_schema_version(reader, found)
-            plan, filled = _plan(found)
-            rows = _copy_tables(_read_ahead(reader.read(plan)), staging, progress)
-    except (readers.ReaderError, IngestError) as error:
-        rawlayer.discard(staging)
-        raise IngestError(f"{url.display}: {error}") from None
-    except BaseException:
-        rawlayer.discard(staging)
-        raise
-    # The manifest records the store without its password (`display`).
-    rawlayer.swap_in(staging, raw_dir, source_kind="mlmd", source=url.path or url.display)
+    with rawlayer.new_version(raw_dir) as staging:
+        try:
+            with readers.open_reader(url, connect_timeout) as reader:
+                found = reader.columns()
+                version = _checked_schema_version(reader, found)
+                plan, filled = _plan(found)
+                rows = _copy_tables(_read_ahead(reader.read(plan)), staging, progress)
+        except (readers.ReaderError, IngestError) as error:
+            raise IngestError(f"{url.display}: {error}") from None
+        # The manifest records the store without its password (`display`).
+        rawlayer.swap_in(staging, raw_dir, source_kind="mlmd", source=url.path or url.display)
     return IngestSummary(url.display, version, rows, filled)
 
 
@@ -333,13 +326,31 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
             f"{folder}: no export for table(s) {', '.join(missing)} "
             "(expected files such as Event.parquet or Event.csv)"
         )
-    staging = rawlayer.new_version_dir(raw_dir)
+    with rawlayer.new_version(raw_dir) as staging:
+        try:
+            rows, filled = _copy_exports(folder, staging, progress)
+        except duckdb.Error as error:
+            raise IngestError(f"{folder}: {error}") from error
+        version = _schema_version_of(staging)
+        if version is not None:  # hand-made exports may leave MLMDEnv out
+            try:
+                _supported(version)
+            except IngestError as error:
+                raise IngestError(f"{folder}: {error}") from None
+        rawlayer.swap_in(staging, raw_dir, source_kind="files", source=folder)
+    return IngestSummary(str(folder), version, rows, filled)
+
+
+def _copy_exports(
+    folder: Path, staging: Path, progress: Progress | None
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Each table's export (or an empty table) into `staging`: rows per table, and the
+    columns an export lacked, filled with nulls."""
     rows: dict[str, int] = {}
     filled: dict[str, list[str]] = {}
-    con = duckdb.connect()
-    # Exports are read in file order: that order is EventPath's step order.
-    con.execute("SET preserve_insertion_order = true; SET threads = 1")
-    try:
+    with duckdb.connect() as con:
+        # Exports are read in file order: that order is EventPath's step order.
+        con.execute("SET preserve_insertion_order = true; SET threads = 1")
         for table in mlmd_schema.TABLES:
             target = staging / f"{table}.parquet"
             path = _find_export(folder, table)
@@ -351,23 +362,7 @@ def ingest_files(folder: Path, raw_dir: Path, progress: Progress | None = None) 
                     filled[table] = absent
             if progress:
                 progress(table, rows[table])
-    except duckdb.Error as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise IngestError(f"{folder}: {error}") from error
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        con.close()
-    version = _schema_version_of(staging)
-    if version is not None:  # hand-made exports may leave MLMDEnv out
-        try:
-            _supported(version)
-        except IngestError as error:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise IngestError(f"{folder}: {error}") from None
-    rawlayer.swap_in(staging, raw_dir, source_kind="files", source=folder)
-    return IngestSummary(str(folder), version, rows, filled)
+    return rows, filled
 
 
 def _schema_version_of(raw_dir: Path) -> int | None:

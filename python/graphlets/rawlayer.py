@@ -14,6 +14,8 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,13 +53,23 @@ class Manifest:
         return self.source_kind in REAL_SOURCE_KINDS
 
 
-def new_version_dir(raw_dir: Path) -> Path:
-    """A fresh, empty directory beside `raw_dir` for the next version of the raw layer."""
+@contextmanager
+def new_version(raw_dir: Path) -> Iterator[Path]:
+    """A fresh, empty directory beside `raw_dir` for the next version of the raw layer.
+    If the block fails (a Ctrl-C included) before `swap_in` made it the raw layer, the
+    directory is removed: the folder is made inside the `try`, so no instant is left
+    where it exists unguarded."""
     version = raw_dir.with_name(
         f"{raw_dir.name}.{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     )
-    version.mkdir(parents=True)
-    return version
+    try:
+        version.mkdir(parents=True)
+        yield version
+    except BaseException:
+        # A Ctrl-C delivered as the swap finishes comes after it: the version is live.
+        if not (raw_dir.is_symlink() and raw_dir.resolve() == version.resolve()):
+            discard(version)
+        raise
 
 
 def _last_activity_ms(version: Path) -> int | None:
@@ -105,24 +117,20 @@ def swap_in(
     source_kind: str,
     source: str | Path,
 ) -> Manifest:
-    """Record where the complete layer in `version` came from, then make `raw_dir` point
-    at it in one atomic step; drop the versions nothing points to any more. A failure
-    before the swap removes `version`."""
-    try:
-        manifest = Manifest(
-            raw_layer_id=version.name.removeprefix(raw_dir.name + "."),
-            source_kind=source_kind,
-            source=str(source.resolve() if isinstance(source, Path) else source),
-            rows_by_table=_rows_by_table(version),
-            written_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            schema_version=_schema_version(version),
-            last_activity_ms=_last_activity_ms(version),
-        )
-        (version / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=2) + "\n")
-        _fsync_tree(version)
-    except BaseException:
-        discard(version)
-        raise
+    """Record where the complete layer in `version` (a `new_version`) came from, then make
+    `raw_dir` point at it in one atomic step; drop the versions nothing points to any
+    more."""
+    manifest = Manifest(
+        raw_layer_id=version.name.removeprefix(raw_dir.name + "."),
+        source_kind=source_kind,
+        source=str(source.resolve() if isinstance(source, Path) else source),
+        rows_by_table=_rows_by_table(version),
+        written_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        schema_version=_schema_version(version),
+        last_activity_ms=_last_activity_ms(version),
+    )
+    (version / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=2) + "\n")
+    _fsync_tree(version)
     # From here on a Ctrl-C waits: the swap is finished and reported as done.
     with finish_before_interrupt():
         if raw_dir.is_dir() and not raw_dir.is_symlink():

@@ -26,9 +26,9 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def _write_raw(builder: MLMDBuilder, data: DataDir) -> None:
-    version = rawlayer.new_version_dir(data.raw)
-    builder.write(version)
-    rawlayer.swap_in(version, data.raw, source_kind="files", source="a hand-made store")
+    with rawlayer.new_version(data.raw) as version:
+        builder.write(version)
+        rawlayer.swap_in(version, data.raw, source_kind="files", source="a hand-made store")
 
 
 def _digest(path: Path) -> str:
@@ -294,7 +294,8 @@ def test_a_raw_folder_from_before_versions_survives_a_crash_mid_conversion(tmp_p
     raw = tmp_path / "raw"
     MLMDBuilder().write(raw)  # the old layout: a plain folder, no manifest
     before = {p.name: _digest(p) for p in raw.iterdir()}
-    stray = rawlayer.new_version_dir(raw)
+    with rawlayer.new_version(raw) as stray:
+        pass  # a writer killed (SIGKILL) after making its version leaves it behind
     raw.rename(tmp_path / "raw.legacy")  # killed after moving it aside, before the symlink
     (tmp_path / "raw.backup").mkdir()  # not ours: never touched
     rawlayer.recover(raw)
@@ -302,11 +303,26 @@ def test_a_raw_folder_from_before_versions_survives_a_crash_mid_conversion(tmp_p
     assert {p.name: _digest(p) for p in raw.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "raw.backup"]
     assert not stray.exists()
-    version = rawlayer.new_version_dir(raw)
-    MLMDBuilder().write(version)
-    manifest = rawlayer.swap_in(version, raw, source_kind="files", source="new")
+    with rawlayer.new_version(raw) as version:
+        MLMDBuilder().write(version)
+        manifest = rawlayer.swap_in(version, raw, source_kind="files", source="new")
     assert raw.is_symlink() and rawlayer.read_manifest(raw) == manifest
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["raw", "raw.backup", version.name])
+
+
+def test_a_new_version_is_removed_when_its_writer_fails_before_the_swap(tmp_path) -> None:
+    raw = tmp_path / "raw"
+    with pytest.raises(KeyboardInterrupt), rawlayer.new_version(raw) as version:
+        MLMDBuilder().write(version)
+        raise KeyboardInterrupt
+    assert not version.exists() and list(tmp_path.iterdir()) == []
+    # A Ctrl-C delivered as the swap finishes: the new layer is live and stays.
+    with pytest.raises(KeyboardInterrupt), rawlayer.new_version(raw) as version:
+        MLMDBuilder().write(version)
+        rawlayer.swap_in(version, raw, source_kind="files", source="hand-made")
+        raise KeyboardInterrupt
+    assert raw.resolve() == version.resolve()
+    assert rawlayer.read_manifest(raw).source == "hand-made"
 
 
 def test_failures_are_listed_one_line_each_without_skipped_nodes() -> None:
