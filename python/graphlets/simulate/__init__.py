@@ -4,7 +4,8 @@
 numpy (runs.py), expands the runs into the 15 MLMD tables (tables.py) and writes them as
 the raw layer (one Parquet file per table) or as a schema-version-10 MLMD SQLite file
 (writers.py). What the simulator knows about causes (drift regime, structure and code
-changes, the push decision) goes only to a separate truth file. See docs/simulator.md.
+changes, the push decision) goes only to a separate truth file (truth.py). See
+docs/simulator.md.
 """
 
 from __future__ import annotations
@@ -18,24 +19,11 @@ import numpy as np
 import pyarrow as pa
 
 from ..mlmd_schema import TABLES
-from .components import (
-    BULK,
-    CACHED,
-    CANCELED,
-    COMPLETE,
-    EVAL,
-    EXGEN,
-    FAILED,
-    INFRA,
-    NEW,
-    PUSHER,
-    RUNNING,
-    TRAINER,
-)
-from .fleet import TEMPLATES, Fleet, plan_fleet
+from .fleet import plan_fleet
 from .presets import DAY_MS, PRESETS, WINDOW_START_MS, SimulationError, resolve
-from .runs import Runs, later_trainer, simulate_runs
+from .runs import simulate_runs
 from .tables import Sink, build_tables, write_registry
+from .truth import truth_table
 from .writers import ParquetWriter, SqliteWriter, write_parquet_table
 
 __all__ = ["PRESETS", "SimulationSummary", "simulate", "truth_path_for"]
@@ -71,9 +59,6 @@ def truth_path_for(out: Path, fmt: str) -> Path:
 # Pipelines simulated and written at a time: memory follows a chunk, not the fleet. A
 # fleet's bytes depend on it (each chunk after the first draws from streams of its own).
 PIPELINES_PER_CHUNK = 250
-
-# The nodes that consume a trained Model as such (not as a baseline or warm start).
-DOWNSTREAM = (EVAL, INFRA, PUSHER, BULK)
 
 
 def simulate(
@@ -113,7 +98,7 @@ def simulate(
             runs_rng, tables_rng = _chunk_rngs(seed, chunk, rngs)
             runs = simulate_runs(part, chosen, runs_rng, t_end)
             info = build_tables(part, runs, tables_rng, sink)
-            truths.append(_truth(part, runs, info))
+            truths.append(truth_table(part, runs, info))
             runs_total += int(np.count_nonzero(info["run_ctx"] >= 0))
             sink.next_chunk()
             say(f"pipelines {hi:,} of {fleet.n:,}: {sum(sink.rows.values()):,} rows")
@@ -158,95 +143,3 @@ def _chunk_rngs(
         return rngs[1], rngs[2]
     runs_seq, tables_seq = np.random.SeedSequence(seed, spawn_key=(4, chunk)).spawn(2)
     return np.random.default_rng(runs_seq), np.random.default_rng(tables_seq)
-
-
-def _downstream_of_models(runs: Runs) -> tuple[np.ndarray, np.ndarray]:
-    """Per run, for the Model its trainer made: whether any execution consumed it (the
-    spec's D(T): Evaluator, InfraValidator, Pusher, BulkInferrer, in its own run or in a
-    later one whose trainer reused it from cache), and whether one of them is still
-    RUNNING or NEW. A CANCELED execution records no events, as in TFX, so it consumed
-    nothing; a Model read as a baseline or a warm start is not consumed either (those
-    keys end a graphlet)."""
-    model_run = runs.src[:, TRAINER]
-    states = runs.stat[:, list(DOWNSTREAM)]
-    ran = ((states > 0) & (states != CANCELED)).any(axis=1)
-    unfinished = np.isin(states, (NEW, RUNNING)).any(axis=1)
-    consumed = np.zeros(runs.n, dtype=bool)
-    consumed_unfinished = np.zeros(runs.n, dtype=bool)
-    used = model_run >= 0
-    np.logical_or.at(consumed, model_run[used], ran[used])
-    np.logical_or.at(consumed_unfinished, model_run[used], unfinished[used])
-    return consumed, consumed_unfinished
-
-
-def _truth(fleet: Fleet, runs: Runs, info: dict) -> pa.Table:
-    """One row per non-cached trainer execution (= one model graphlet), its outcome by
-    the spec's rules (docs/definitions.md §2) on what the store records."""
-    st = runs.stat[:, TRAINER]
-    rows = np.nonzero((st > 0) & (st != CACHED))[0]
-    rows = rows[np.argsort(info["eid"][rows, TRAINER], kind="stable")]
-    p = runs.pipe[rows]
-    state = st[rows].astype(np.int64)
-    failed = (state == FAILED) | (state == CANCELED)
-    training = (state == RUNNING) | (state == NEW)
-    consumed, consumed_unfinished = _downstream_of_models(runs)
-    consumed, consumed_unfinished = consumed[rows], consumed_unfinished[rows]
-    later_graphlet = later_trainer(runs.pipe, (st > 0) & (st != CACHED))[rows]
-    # A ModelBlessing exists once the deciding Evaluator completed (the window can cut it).
-    decision = np.maximum(runs.decision_run[rows], 0)
-    blessed = (
-        runs.model_blessed[rows]
-        & (runs.decision_run[rows] >= 0)
-        & (runs.stat[decision, EVAL] == COMPLETE)
-    )
-    pushed = runs.model_pushed[rows] & ~failed & ~training
-    outcome = np.select(
-        [
-            failed,
-            training,
-            pushed,
-            ~later_graphlet & (~consumed | consumed_unfinished),
-            blessed,
-            consumed,
-        ],
-        [
-            "training_failed",
-            "pending",
-            "pushed",
-            "pending",
-            "blessed_not_pushed",
-            "not_blessed",
-        ],
-        "no_evaluation",
-    )
-    pending = outcome == "pending"
-    names = np.array(fleet.names, dtype=object)
-    cols = {
-        "trainer_execution_id": pa.array(info["eid"][rows, TRAINER]),
-        "pipeline": pa.array(names[p], pa.string()),
-        "template": pa.array(np.array(TEMPLATES, dtype=object)[fleet.template[p]], pa.string()),
-        "run_index": pa.array(runs.k[rows]),
-        "trained_at_ms": pa.array(runs.create_ms[rows, TRAINER]),
-        "trainer_state": pa.array(state),
-        "period_hours": pa.array(fleet.period_ms[p] / 3_600_000.0),
-        "window": pa.array(fleet.window[p]),
-        "warm_start": pa.array(fleet.warm[p]),
-        "cache_off_slot": pa.array(fleet.cache_off[p]),
-        "span": pa.array(runs.span[rows]),
-        "no_new_data": pa.array(runs.stat[rows, EXGEN] == CACHED),
-        "drift_score": pa.array(np.round(runs.drift[rows], 4)),
-        "drifting": pa.array(runs.drifting[rows]),
-        "num_anomalies": pa.array(runs.anomalies[rows]),
-        "structure_change": pa.array(runs.struct_change[rows]),
-        "code_change": pa.array(runs.code_change[rows]),
-        "code_version": pa.array(runs.code_version[rows]),
-        "days_since_last_push": pa.array(runs.days_since_push[rows]),
-        "bless_probability": pa.array(runs.bless_prob[rows]),
-        "evaluated": pa.array(runs.judged[rows]),
-        "blessed": pa.array(blessed & ~pending),
-        "pushed": pa.array(outcome == "pushed"),
-        "pending": pa.array(pending),
-        "outcome": pa.array(outcome.astype(object), pa.string()),
-        "trainer_complete": pa.array(state == COMPLETE),
-    }
-    return pa.table(cols)
