@@ -92,11 +92,10 @@ class Runs:
     pushed: np.ndarray  # PushedModel.pushed of a COMPLETE Pusher
     # per trainer run (indexed by run): the push decision and its inputs
     judged: np.ndarray
-    model_pushed: np.ndarray
-    model_blessed: np.ndarray
+    model_pushed: np.ndarray  # as the store records it: the window cut no part of it
+    model_blessed: np.ndarray  # likewise: the deciding Evaluator completed
     bless_prob: np.ndarray
     days_since_push: np.ndarray
-    decision_run: np.ndarray
 
 
 def _group_start(pipe: np.ndarray) -> np.ndarray:
@@ -487,14 +486,17 @@ def _close_window(
     return create, end, cpu
 
 
-def _settle_pushes(ex: _Executions, ev: dict[str, np.ndarray]) -> np.ndarray:
-    """Whether each trainer run's Model was pushed in the store: a push the window cut off
-    (the deciding Evaluator or its Pusher not COMPLETE by the end) did not happen."""
+def _settle_decisions(ex: _Executions, ev: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each trainer run's Model as the store records it: blessed once the deciding
+    Evaluator completed, pushed once its Pusher completed too (the window can cut either
+    off). Returns (model_blessed, model_pushed)."""
     stat = ex.stat
     decision_run = ev["decision_run"]
     dr = np.maximum(decision_run, 0)
-    cut = (decision_run >= 0) & ((stat[dr, PUSHER] != COMPLETE) | (stat[dr, EVAL] != COMPLETE))
-    return ev["model_pushed"] & ~cut
+    evaluated = (decision_run >= 0) & (stat[dr, EVAL] == COMPLETE)
+    model_blessed = ev["model_blessed"] & evaluated
+    model_pushed = ev["model_pushed"] & evaluated & (stat[dr, PUSHER] == COMPLETE)
+    return model_blessed, model_pushed
 
 
 def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end: int) -> Runs:
@@ -506,7 +508,7 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
     data = _record_data(ex, fleet, rng)
     ev = _evaluate_and_deploy(ex, fleet, draws, data, struct_change)
     create, end, cpu = _close_window(ex, fleet, rng, t_end)
-    model_pushed = _settle_pushes(ex, ev)
+    model_blessed, model_pushed = _settle_decisions(ex, ev)
     return Runs(
         n=runs.n,
         pipe=runs.pipe,
@@ -535,10 +537,9 @@ def simulate_runs(fleet: Fleet, preset: Preset, rng: np.random.Generator, t_end:
         pushed=ev["pushed"],
         judged=ev["judged"],
         model_pushed=model_pushed,
-        model_blessed=ev["model_blessed"],
+        model_blessed=model_blessed,
         bless_prob=ev["prob"],
         days_since_push=ev["days"],
-        decision_run=ev["decision_run"],
     )
 
 

@@ -50,7 +50,8 @@ def truth_table(fleet: Fleet, runs: Runs, info: dict) -> pa.Table:
     """One row per non-cached trainer execution (= one model graphlet), its outcome by
     the spec's rules (docs/definitions.md §2) on what the store records."""
     st = runs.stat[:, TRAINER]
-    rows = np.nonzero((st > 0) & (st != CACHED))[0]
+    is_graphlet = (st > 0) & (st != CACHED)
+    rows = np.nonzero(is_graphlet)[0]
     rows = rows[np.argsort(info["eid"][rows, TRAINER], kind="stable")]
     p = runs.pipe[rows]
     state = st[rows].astype(np.int64)
@@ -58,20 +59,13 @@ def truth_table(fleet: Fleet, runs: Runs, info: dict) -> pa.Table:
     training = (state == RUNNING) | (state == NEW)
     consumed, consumed_unfinished = _downstream_of_models(runs)
     consumed, consumed_unfinished = consumed[rows], consumed_unfinished[rows]
-    later_graphlet = later_trainer(runs.pipe, (st > 0) & (st != CACHED))[rows]
-    # A ModelBlessing exists once the deciding Evaluator completed (the window can cut it).
-    decision = np.maximum(runs.decision_run[rows], 0)
-    blessed = (
-        runs.model_blessed[rows]
-        & (runs.decision_run[rows] >= 0)
-        & (runs.stat[decision, EVAL] == COMPLETE)
-    )
-    pushed = runs.model_pushed[rows] & ~failed & ~training
+    later_graphlet = later_trainer(runs.pipe, is_graphlet)[rows]
+    blessed = runs.model_blessed[rows]
     outcome = np.select(
         [
             failed,
             training,
-            pushed,
+            runs.model_pushed[rows],
             ~later_graphlet & (~consumed | consumed_unfinished),
             blessed,
             consumed,
